@@ -1,0 +1,101 @@
+"""Engine speed: ms per simulated day of may2019 against Mesa's WolfSheep, and how it scales.
+
+Prints, in one run:
+- ms per day of may2019 (data collection included), median over seeds, and a 365-day run;
+- ms per step of Mesa's own WolfSheep example at its default size, and the ratio of the two;
+- ms per day with more moving units (extra tanker sailings launched every day), with the
+  average number of units afloat, as ratios to the plain scenario;
+- ms per day on the 0.125-degree map (4x the cells), as a ratio to the 0.25-degree map.
+Targets (issue "The world and the turn engine"): 365 days in at most 0.25 s; cost growing at
+most linearly with moving units; at most 1.2x on the map with 4x the cells.
+
+    python benchmarks/engine.py [--seeds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from mesa.examples import WolfSheep
+
+from agents.units import Tanker
+from wargame import WargameModel, load_scenario
+
+
+def ms_per_day(overrides: dict, seeds: int, days: int = 365) -> tuple[float, float]:
+    """Median ms per day and median ms for the whole run (construction excluded)."""
+    loaded = load_scenario("may2019", {"scenario.days": days, **overrides})
+    runs = []
+    for seed in range(1, seeds + 1):
+        model = WargameModel(loaded, seed=seed)
+        start = time.perf_counter()
+        model.run()
+        runs.append(time.perf_counter() - start)
+    whole = statistics.median(runs)
+    return 1000 * whole / days, 1000 * whole
+
+
+def wolf_sheep_ms_per_step(steps: int = 100) -> float:
+    model = WolfSheep()
+    model.step()  # warm up
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return 1000 * (time.perf_counter() - start) / steps
+
+
+def with_extra_units(extra: int, seeds: int, days: int = 365) -> tuple[float, float]:
+    """Median ms per day when ``extra`` more sailings enter the lanes every day, and the
+    average number of moving units afloat."""
+    loaded = load_scenario("may2019", {"scenario.days": days})
+    times, afloat = [], []
+    for seed in range(1, seeds + 1):
+        model = WargameModel(loaded, seed=seed)
+        lanes = list(model.geo.lanes)
+        count = 0
+        start = time.perf_counter()
+        while not model.finished:
+            for i in range(extra):
+                lane = lanes[i % len(lanes)]
+                Tanker(model, lane, model.geo.lanes[lane], model.lane_timetables[lane], "iraq", 1)
+            model.step()
+            count += len(model.tankers) + model.convoy_count
+        times.append(time.perf_counter() - start)
+        afloat.append(count / days)
+    return 1000 * statistics.median(times) / days, statistics.mean(afloat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    args = parser.parse_args()
+
+    day_ms, year_ms = ms_per_day({}, args.seeds)
+    wolf_ms = wolf_sheep_ms_per_step()
+    print(
+        f"may2019: {day_ms:.3f} ms per simulated day; "
+        f"a 365-day run takes {year_ms:.0f} ms (target <= 250)"
+    )
+    print(f"Mesa WolfSheep (default size): {wolf_ms:.3f} ms per step")
+    print(f"ratio may2019 day / WolfSheep step: {day_ms / wolf_ms:.2f}")
+
+    print("moving units (extra sailings a day -> units afloat, cost):")
+    base_ms, base_units = with_extra_units(0, args.seeds)
+    for extra in (0, 10, 30):
+        ms, units = with_extra_units(extra, args.seeds) if extra else (base_ms, base_units)
+        print(
+            f"  +{extra:2d}/day: {units:6.1f} units afloat ({units / base_units:4.1f}x), "
+            f"{ms:.3f} ms/day ({ms / base_ms:.2f}x)"
+        )
+
+    fine, _ = ms_per_day({"map.resolution_deg": 0.125}, args.seeds)
+    print(
+        f"map with 4x the cells (0.125 deg): {fine:.3f} ms/day, "
+        f"{fine / day_ms:.2f}x the 0.25-degree map (target <= 1.2x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Geography data: the regional grid built from Natural Earth, and its builder."""

@@ -1,0 +1,176 @@
+"""Scenario files: validation with clear errors, overrides, inheritance and provenance."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+
+from wargame import ScenarioError, load_scenario
+from wargame.provenance import ASSUMPTION, numeric_leaves, unwrap
+from wargame.scenario import shipped
+
+EXTENDS = '[scenario]\nextends = "may2019"\n'
+
+
+def errors_of(path, overrides=None) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path), overrides)
+    return caught.value.lines
+
+
+def test_may2019_loads_with_its_facts():
+    loaded = load_scenario("may2019")
+    spec = loaded.spec
+    assert spec.scenario.start_date.isoformat() == "2019-05-21"
+    sides = {"us", "iran", "israel", "saudi", "uae", "uk", "iraq", "quds", "pmu", "hezbollah"}
+    assert sides | {"houthis", "pij"} <= set(spec.actors)
+    assert spec.rules.economy.hormuz_flow_mbd == 21.0
+    assert loaded.sources["rules.economy.hormuz_flow_mbd"].ref == "eia_hormuz_2019"
+    # May 2019 is not scripted: nothing is scheduled after the start.
+    assert spec.injects == []
+
+
+@pytest.mark.parametrize("name", sorted(shipped()))
+def test_every_number_in_a_shipped_scenario_has_a_provenance(name):
+    loaded = load_scenario(name)
+    plain, _, _ = unwrap(loaded.raw)
+    covered = set(loaded.sources)
+    missing = []
+    for key in numeric_leaves(plain):
+        if key in covered or key.startswith("history["):  # a history entry cites its own source
+            continue
+        missing.append(key)
+    assert missing == [], f"{name}: numbers without a source: {missing}"
+    for key, source in loaded.sources.items():
+        assert source.ref == ASSUMPTION or source.ref in loaded.spec.references, key
+        if source.ref == ASSUMPTION:
+            continue
+        assert source.note or source.ref, key
+
+
+def test_unknown_key_is_named_with_a_suggestion(scenario_file):
+    path = scenario_file(EXTENDS + "[actors.iran]\nresolvee = 0.8\n")
+    (line,) = errors_of(path)
+    assert str(path) in line and "actors.iran.resolvee" in line and "did you mean 'resolve'" in line
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "words"),
+    [
+        ('[actors.iran]\nresolve = "high"\n', "actors.iran.resolve", "valid number"),
+        ("[actors.iran]\nresolve = 1.5\n", "actors.iran.resolve", "less than or equal to 1"),
+        ("[actors.iran]\nresolve = nan\n", "actors.iran.resolve", "finite"),
+        ("[sites.abqaiq]\ncapacity_mbd = inf\n", "sites.abqaiq.capacity_mbd", "finite"),
+        ("[rules.escalation]\nmemory_days = 0\n", "rules.escalation.memory_days", "or equal to 1"),
+        ('[actors.pmu]\nsponsor = "qods"\n', "actors.pmu.sponsor", "did you mean 'quds'"),
+        ('[actors.iran]\norders = ["hold", "nuke"]\n', "actors.iran.orders[1]", "order 'nuke'"),
+        (
+            '[sites.far]\nname = "Far"\nkind = "base"\nowner = "us"\nlat = 60.0\nlon = 10.0\n',
+            "sites.far.lat",
+            "off the map",
+        ),
+        (
+            '[[injects]]\nday = 400\nkind = "note"\ntext = "too late"\n',
+            "injects[0].day",
+            "after the run's last day",
+        ),
+        ('[sites.al_asad]\nplace = "Atlantis"\n', "sites.al_asad.place", "unknown place"),
+        ("[map]\nresolution_deg = 0.5\n", "map.resolution_deg", "0.25"),
+        (
+            '[actors.iran]\nresolve = { value = 0.5, source = "nobody" }\n',
+            "actors.iran.resolve",
+            "not in [references]",
+        ),
+    ],
+)
+def test_each_problem_is_one_clear_line(scenario_file, body, key, words):
+    path = scenario_file(EXTENDS + body)
+    lines = errors_of(path)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}: {key}: ")
+    assert words in lines[0]
+
+
+def test_a_new_actor_missing_keys_lists_them_all(scenario_file):
+    path = scenario_file(EXTENDS + '[actors.hamas]\nname = "Hamas"\nkind = "militia"\n')
+    lines = errors_of(path)
+    assert len(lines) >= 5
+    assert any("actors.hamas.colour: required key is missing" in line for line in lines)
+    assert all(line.startswith(f"{path}: actors.hamas.") for line in lines)
+
+
+def test_toml_syntax_errors_give_line_and_column(scenario_file):
+    path = scenario_file('[scenario]\nname = "x"\ndays = = 3\n')
+    (line,) = errors_of(path)
+    assert "TOML syntax error" in line and "line 3" in line and "column" in line
+
+
+def test_extends_cycles_are_reported(scenario_file, tmp_path):
+    scenario_file('[scenario]\nextends = "b.toml"\n', "a.toml")
+    scenario_file('[scenario]\nextends = "a.toml"\n', "b.toml")
+    (line,) = errors_of(tmp_path / "a.toml")
+    assert "circular" in line
+
+
+def test_overrides_change_values_and_record_their_source():
+    loaded = load_scenario("may2019", {"actors.iran.resolve": 0.9, "scenario.days": 30})
+    assert loaded.spec.actors["iran"].resolve == 0.9
+    assert loaded.spec.scenario.days == 30
+    assert loaded.sources["actors.iran.resolve"].ref == "override"
+    assert loaded.sha256 != load_scenario("may2019").sha256
+
+
+def test_an_unknown_override_key_is_refused_by_name():
+    lines = errors_of("may2019", {"actors.iran.resolvee": 0.9})
+    assert lines == ["--set actors.iran.resolvee: unknown key; did you mean 'resolve'?"]
+
+
+def test_an_override_below_a_value_is_refused():
+    lines = errors_of("may2019", {"actors.iran.resolve.deep": 1})
+    assert len(lines) == 1 and "is a value, not a table" in lines[0]
+
+
+def test_unknown_scenario_name_suggests_a_shipped_one():
+    lines = errors_of("may2020")
+    assert "did you mean 'may2019'" in lines[0]
+
+
+def test_cli_reports_errors_without_traceback_and_writes_nothing(scenario_file, tmp_path):
+    path = scenario_file(EXTENDS + "[actors.iran]\nresolve = 2\nresolvee = 1\n")
+    out = tmp_path / "out"
+    done = run_cli("run", str(path), "--out", str(out))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 2
+    assert "actors.iran.resolve:" in done.stderr and "actors.iran.resolvee:" in done.stderr
+    assert not out.exists()
+
+
+def test_cli_refuses_bad_options_with_exit_2(tmp_path):
+    out = str(tmp_path / "o")
+    bad_set = run_cli("run", "may2019", "--set", "actors.iran.resolvee=0.8", "--out", out)
+    assert bad_set.returncode == 2 and "did you mean 'resolve'" in bad_set.stderr
+    assert "Traceback" not in bad_set.stderr
+    bad_days = run_cli("run", "may2019", "--days", "zero")
+    assert bad_days.returncode == 2 and "--days" in bad_days.stderr
+    assert "Traceback" not in bad_days.stderr
+    bad_out = tmp_path / "file"
+    bad_out.write_text("x")
+    refused = run_cli("run", "may2019", "--days", "2", "--out", str(bad_out))
+    assert refused.returncode == 2 and "not a folder" in refused.stderr
+
+
+def test_validate_and_scenarios_commands():
+    ok = run_cli("validate", "may2019")
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    listing = run_cli("scenarios")
+    assert listing.returncode == 0
+    names = [line.split()[0] for line in listing.stdout.splitlines()]
+    assert names == sorted(shipped()) and "may2019" in names
+    assert "INVALID" not in listing.stdout
+
+
+def test_infinite_literals_are_caught_anywhere(scenario_file):
+    path = scenario_file(EXTENDS + "[rules.economy]\nprice_usd = -inf\n")
+    (line,) = errors_of(path)
+    assert "rules.economy.price_usd" in line and "finite" in line

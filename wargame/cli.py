@@ -1,0 +1,189 @@
+"""The ``wargame`` command: run, validate and list scenarios, serve the dashboard, run batches.
+
+Bad input (a malformed scenario, an unknown option or key, an unusable output folder) is
+reported in one line per problem, with exit code 2 and no traceback, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wargame.ladder import LADDER, OUTCOMES, Rung
+from wargame.record import DISCLAIMER
+from wargame.scenario import ScenarioError, load_scenario, parse_override, shipped
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A problem with the command line itself, reported as one line."""
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    pairs = dict(parse_override(text) for text in args.set or [])
+    if getattr(args, "days", None) is not None:
+        pairs["scenario.days"] = args.days
+    return pairs
+
+
+def _out_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot create the folder: {exc.strerror}") from None
+    return path
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from wargame.model import WargameModel
+
+    loaded = load_scenario(args.scenario, _overrides(args))
+    out = _out_dir(Path(args.out or f"runs/{loaded.name}_seed{args.seed}"))
+    model = WargameModel(loaded, seed=args.seed)
+    record = model.run()
+    record.write(out)
+    print(human_summary(record.summary(), out))
+    return 0
+
+
+def human_summary(summary: dict[str, Any], out: Path | None = None) -> str:
+    peak = summary["peak_rung"]
+    lines = [
+        f"{summary['scenario']} (seed {summary['seed']}), {summary['days']} days: "
+        f"{summary['outcome']}",
+        f"  {OUTCOMES[summary['outcome']]}",
+        f"Peak rung {peak} ({LADDER[Rung(peak)].title}) on day {summary['peak_day']}; "
+        f"ended at rung {summary['final_rung']}.",
+    ]
+    counts = {k: v for k, v in summary["incidents"].items() if v}
+    if counts:
+        lines.append(
+            "Incidents: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+        )
+    direct = summary["direct_exchange_day"]
+    lines.append(f"First direct US-Iran strike: {'day ' + str(direct) if direct else 'none'}.")
+    lines.append(
+        f"Oil offline at most {summary['oil_offline_max_mbd']:.1f} mb/d; Hormuz flow at least "
+        f"{summary['hormuz_flow_min_mbd']:.1f} mb/d; "
+        f"Brent at most ${summary['oil_price_max_usd']:.0f}."
+    )
+    c = summary["convoys"]
+    lines.append(
+        f"Convoys: {c['sent']} sent, {c['delivered']} delivered, {c['interdicted']} interdicted."
+    )
+    killed = {k: v for k, v in summary["casualties"].items() if v}
+    lines.append(
+        "Killed: " + (", ".join(f"{k} {v}" for k, v in killed.items()) if killed else "none")
+    )
+    if out is not None:
+        lines.append(f"Files: {out}/summary.json, events.jsonl, daily.csv, orders.jsonl")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario, _overrides(args))
+    spec = loaded.spec
+    print(
+        f"{loaded.origin}: valid: {spec.scenario.title}: {len(spec.actors)} sides, "
+        f"{len(spec.sites)} sites, {spec.scenario.days} days, {len(loaded.sources)} sourced values."
+    )
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    for name, path in shipped().items():
+        try:
+            spec = load_scenario(str(path)).spec
+            print(f"{name:18} {spec.scenario.title}: {spec.scenario.summary}")
+        except ScenarioError as exc:
+            print(f"{name:18} INVALID: {exc.lines[0]}")
+    return 0
+
+
+def _scenario_arg(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument(
+        "scenario",
+        nargs=None if required else "?",
+        default=None if required else "may2019",
+        help="a scenario file, or the name of a shipped scenario (see 'wargame scenarios')",
+    )
+
+
+def _set_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario value, e.g. --set actors.iran.resolve=0.8 (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wargame",
+        description="An agent-based wargame of proxy escalation in the Middle East (May 2019).",
+        epilog=DISCLAIMER,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a scenario headless and write its record")
+    _scenario_arg(run)
+    run.add_argument("--days", type=_positive, help="length of the run (default: the scenario's)")
+    run.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+    _set_arg(run)
+    run.add_argument("--out", help="output folder (default runs/SCENARIO_seedS)")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check a scenario file and report every problem")
+    _scenario_arg(validate)
+    _set_arg(validate)
+    validate.set_defaults(func=cmd_validate)
+
+    scenarios = sub.add_parser("scenarios", help="list the shipped scenarios")
+    scenarios.set_defaults(func=cmd_scenarios)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return handler(args)
+    except ScenarioError as exc:
+        for line in exc.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return USAGE_ERROR
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

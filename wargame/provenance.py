@@ -1,0 +1,73 @@
+"""Where a scenario's numbers come from.
+
+In a scenario file any value may be written as ``{ value = ..., source = "...", note = "..." }``.
+``source`` names an entry of the file's ``[references]`` table (the article, a cited public
+fact) or is ``"assumption"``; ``note`` holds the quote or the reasoning. The loader strips
+these wrappers before validation, so the rules read plain numbers, and keeps the sources here
+for the documentation and the provenance tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ASSUMPTION = "assumption"
+OVERRIDE = "override"
+WRAPPER_KEYS = frozenset({"value", "source", "note"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The provenance of one value: a reference key (or assumption/override) and a note."""
+
+    ref: str
+    note: str = ""
+
+
+def is_wrapper(node: Any) -> bool:
+    """A table is a provenance wrapper when it has ``value`` and only wrapper keys."""
+    return isinstance(node, dict) and "value" in node and set(node) <= WRAPPER_KEYS
+
+
+def unwrap(node: Any, path: str = "") -> tuple[Any, dict[str, Source], list[tuple[str, str]]]:
+    """Replace provenance wrappers by their values.
+
+    Returns the plain tree, the sources by dotted key, and problems as (key, message).
+    """
+    sources: dict[str, Source] = {}
+    problems: list[tuple[str, str]] = []
+
+    def walk(item: Any, key: str) -> Any:
+        if is_wrapper(item):
+            ref = item.get("source")
+            note = item.get("note", "")
+            if not isinstance(ref, str) or not ref:
+                problems.append((key, "a value with provenance needs a 'source' string"))
+            elif not isinstance(note, str):
+                problems.append((f"{key}.note", "must be a string"))
+            else:
+                sources[key] = Source(ref, note)
+            return walk(item["value"], key)
+        if isinstance(item, dict):
+            return {k: walk(v, f"{key}.{k}" if key else str(k)) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, f"{key}[{i}]") for i, v in enumerate(item)]
+        return item
+
+    return walk(node, path), sources, problems
+
+
+def numeric_leaves(node: Any, path: str = "") -> list[str]:
+    """Dotted keys of every number in a plain tree (booleans are not numbers here)."""
+    if isinstance(node, dict):
+        return [
+            leaf
+            for k, v in node.items()
+            for leaf in numeric_leaves(v, f"{path}.{k}" if path else str(k))
+        ]
+    if isinstance(node, list):
+        return [leaf for i, v in enumerate(node) for leaf in numeric_leaves(v, f"{path}[{i}]")]
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return [path]
+    return []

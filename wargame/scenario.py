@@ -1,0 +1,427 @@
+"""Load a scenario: read the TOML, follow ``extends``, apply overrides, validate.
+
+Scenario files are data, never code. Every problem is reported as one line naming the file,
+the dotted key and what is wrong; all problems are gathered before anything runs, so a
+malformed scenario stops the command with exit code 2 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from wargame import provenance
+from wargame.geography import Geography, load_geography
+from wargame.incidents import INCIDENT_KINDS
+from wargame.orders import CATALOGUE, SECTORS, Target
+from wargame.schema import Scenario
+
+COMMAND_LINE = "--set"
+
+
+class ScenarioError(Exception):
+    """A scenario cannot be used; ``lines`` holds one message per problem."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class LoadedScenario:
+    """A validated scenario with where it came from and where its numbers came from."""
+
+    spec: Scenario
+    origin: str  # the file, or the shipped name
+    sources: dict[str, provenance.Source]
+    raw: dict[str, Any] = field(repr=False)  # the effective tree, provenance included
+
+    @property
+    def name(self) -> str:
+        return self.spec.scenario.name
+
+    @property
+    def sha256(self) -> str:
+        """Identity of the effective scenario (after extends and overrides)."""
+        text = json.dumps(self.raw, sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def geography(self) -> Geography:
+        return load_geography(self.spec.map.resolution_deg)
+
+
+def shipped() -> dict[str, Path]:
+    """The scenarios that come with the package, by name."""
+    folder = resources.files("wargame.configs")
+    return {
+        Path(entry.name).stem: Path(str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    }
+
+
+def resolve_path(ref: str, relative_to: Path | None = None) -> Path:
+    """A scenario reference is a path to a file or the name of a shipped scenario."""
+    candidate = Path(ref)
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.suffix == ".toml" or candidate.exists():
+        if not candidate.is_file():
+            raise ScenarioError([f"{ref}: no such scenario file"])
+        return candidate
+    known = shipped()
+    if ref in known:
+        return known[ref]
+    hint = difflib.get_close_matches(ref, list(known), n=1)
+    tip = f" (did you mean '{hint[0]}'?)" if hint else f" (shipped: {', '.join(known)})"
+    raise ScenarioError([f"{ref}: no such scenario file or shipped scenario{tip}"])
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: TOML syntax error: {exc}"]) from None
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """Child tables merge into the parent's; values, wrappers and lists replace."""
+    out = dict(base)
+    for key, value in child.items():
+        old = out.get(key)
+        mergeable = isinstance(old, dict) and not provenance.is_wrapper(old)
+        if mergeable and isinstance(value, dict) and not provenance.is_wrapper(value):
+            out[key] = _merge(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path.resolve() in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
+        raise ScenarioError([f"{path}: scenario.extends: circular: {chain}"])
+    raw = _read_toml(path)
+    parent_ref = raw.get("scenario", {}).get("extends")
+    if parent_ref is None:
+        return raw
+    if not isinstance(parent_ref, str):
+        raise ScenarioError([f"{path}: scenario.extends: must be a scenario name or path"])
+    try:
+        parent_path = resolve_path(parent_ref, relative_to=path.parent)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{path}: scenario.extends: {line}" for line in exc.lines]) from None
+    parent = _read_with_parents(parent_path, (*seen, path.resolve()))
+    parent.get("scenario", {}).pop("extends", None)
+    return _merge(parent, raw)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``key=value`` from the command line; the value is read as TOML, else as a string."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError(
+            [f"{COMMAND_LINE} {text}: expected KEY=VALUE, e.g. actors.iran.resolve=0.8"]
+        )
+    try:
+        return key, tomllib.loads(f"v = {value.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return key, value.strip()
+
+
+def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts[:-1]):
+        here = ".".join(parts[: depth + 1])
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and not provenance.is_wrapper(node):
+            node = node.setdefault(part, {})
+        else:
+            raise ScenarioError([f"{COMMAND_LINE} {key}: '{here}' is not a table"])
+        if provenance.is_wrapper(node):
+            raise ScenarioError([f"{COMMAND_LINE} {key}: '{here}' is a value, not a table"])
+    leaf = parts[-1]
+    if isinstance(node, list):
+        if not (leaf.isdigit() and int(leaf) < len(node)):
+            raise ScenarioError([f"{COMMAND_LINE} {key}: no item {leaf} in the list"])
+        node[int(leaf)] = value
+    elif not isinstance(node, dict):
+        raise ScenarioError([f"{COMMAND_LINE} {key}: the parent is not a table"])
+    elif provenance.is_wrapper(node.get(leaf)):
+        node[leaf] = {
+            "value": value,
+            "source": provenance.OVERRIDE,
+            "note": "set on the command line",
+        }
+    else:
+        node[leaf] = value
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class that holds the key at ``loc``, to suggest names for unknown keys."""
+    current: Any = Scenario
+    for part in loc:
+        current = _strip(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part) if isinstance(part, str) else None
+            if info is None:
+                return None
+            current = info.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return None
+    current = _strip(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _strip(tp: Any) -> Any:
+    """Remove Annotated and Optional wrappers from a type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    loc = tuple(error["loc"])
+    key = _dotted(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        names = list(parent.model_fields) if parent else []
+        hint = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        tip = (
+            f"; did you mean '{hint[0]}'?"
+            if hint
+            else (f"; allowed: {', '.join(names)}" if names else "")
+        )
+        return key, f"unknown key{tip}"
+    if kind == "missing":
+        return key, "required key is missing"
+    got = error.get("input")
+    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return key, f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
+
+
+def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """Load, merge, override and validate a scenario; raise ScenarioError with every problem."""
+    path = resolve_path(str(ref))
+    origin = str(path) if Path(str(ref)).suffix == ".toml" or Path(str(ref)).exists() else str(ref)
+    raw = _read_with_parents(path)
+    override_keys: list[str] = []
+    for key, value in (overrides or {}).items():
+        _apply_override(raw, key, value)
+        override_keys.append(key)
+
+    def where(key: str) -> str:
+        hit = any(
+            key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in override_keys
+        )
+        return f"{COMMAND_LINE} {key}" if hit else f"{origin}: {key}"
+
+    plain, sources, problems = provenance.unwrap(raw)
+    lines = [f"{where(k)}: {msg}" for k, msg in problems]
+    try:
+        spec = Scenario.model_validate(plain)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key, message = _describe(error)
+            lines.append(f"{where(key)}: {message}")
+        raise ScenarioError(lines) from None
+    references = set(spec.references) | {provenance.ASSUMPTION, provenance.OVERRIDE}
+    for key, source in sources.items():
+        if source.ref not in references:
+            lines.append(
+                f"{where(key)}: source '{source.ref}' is not in [references] or 'assumption'"
+            )
+    lines += [f"{where(k)}: {msg}" for k, msg in check_references(spec)]
+    if lines:
+        raise ScenarioError(lines)
+    return LoadedScenario(spec=spec, origin=origin, sources=sources, raw=raw)
+
+
+def _unknown(value: str, known: typing.Iterable[str], what: str) -> str:
+    known = sorted(known)
+    hint = difflib.get_close_matches(value, known, n=1)
+    tip = f"; did you mean '{hint[0]}'?" if hint else ""
+    return f"unknown {what} '{value}'{tip}"
+
+
+def target_names(spec: Scenario, geo: Geography, target: Target) -> set[str]:
+    """Every name an order of this target type could aim at, for static checks."""
+    militias = {k for k, a in spec.actors.items() if a.kind == "militia"}
+    return {
+        Target.NONE: set(),
+        Target.COUNTRY: set(geo.countries[1:]),
+        Target.SITE: set(spec.sites),
+        Target.UNIT: set(spec.units),
+        Target.ACTOR: set(spec.actors),
+        Target.MILITIA: militias,
+        Target.PAIR: {f"{a}:{b}" for a in spec.actors for b in spec.actors if a != b},
+        Target.SECTOR: set(SECTORS),
+        Target.LANE: set(geo.lanes),
+    }[target]
+
+
+def check_references(spec: Scenario) -> list[tuple[str, str]]:
+    """Cross-references the schema cannot see: names that must exist, places on the map."""
+    geo = load_geography(spec.map.resolution_deg)
+    actors = set(spec.actors)
+    problems: list[tuple[str, str]] = []
+
+    def need(key: str, value: str | None, known: typing.Iterable[str], what: str) -> None:
+        if value is not None and value not in known:
+            problems.append((key, _unknown(value, known, what)))
+
+    def locate(key: str, place: str | None, lat: float | None, lon: float | None) -> None:
+        if place is not None and (lat is not None or lon is not None):
+            problems.append((key, "give either 'place' or 'lat' and 'lon', not both"))
+        elif place is not None:
+            need(f"{key}.place", place, geo.places, "place")
+        elif lat is None or lon is None:
+            problems.append((key, "needs a 'place' or both 'lat' and 'lon'"))
+        elif not geo.contains(lat, lon):
+            problems.append(
+                (
+                    f"{key}.lat",
+                    f"({lat}, {lon}) is off the map (lat {geo.lat_min}-{geo.lat_max}, "
+                    f"lon {geo.lon_min}-{geo.lon_max})",
+                )
+            )
+
+    for i, aid in enumerate(spec.scenario.key_pair):
+        need(f"scenario.key_pair[{i}]", aid, actors, "actor")
+    reachable = set(geo.countries[1:]) | set(geo.lanes)
+    for aid, actor in spec.actors.items():
+        key = f"actors.{aid}"
+        need(f"{key}.home", actor.home, set(spec.sites) | set(geo.places), "site or place")
+        for i, name in enumerate(actor.reach):
+            need(f"{key}.reach[{i}]", name, reachable, "country or lane")
+        for i, order in enumerate(actor.orders):
+            need(f"{key}.orders[{i}]", order, CATALOGUE, "order")
+        for group in ("adversaries", "allies"):
+            for i, other in enumerate(getattr(actor, group)):
+                need(f"{key}.{group}[{i}]", other, actors - {aid}, "actor")
+        need(f"{key}.sponsor", actor.sponsor, actors - {aid}, "actor")
+        need(f"{key}.follows", actor.follows, actors - {aid}, "actor")
+        if actor.follows and (actor.support is None or actor.follow_lag_days is None):
+            problems.append(
+                (key, "an actor that follows another needs 'support' and 'follow_lag_days'")
+            )
+        if actor.kind in ("militia", "force") and actor.sponsor is None:
+            problems.append((f"{key}.sponsor", f"required for a {actor.kind}"))
+        if actor.kind == "militia":
+            for name in ("capability", "dependence", "autonomy"):
+                if getattr(actor, name) is None:
+                    problems.append((f"{key}.{name}", "required for a militia"))
+        for militia in actor.coordination:
+            if spec.actors.get(militia, actor).kind != "militia":
+                problems.append((f"{key}.coordination.{militia}", "not a militia of this scenario"))
+    for aid, row in spec.tension.items():
+        need(f"tension.{aid}", aid, actors, "actor")
+        for other in row:
+            need(f"tension.{aid}.{other}", other, actors - {aid}, "actor")
+    for sid, site in spec.sites.items():
+        need(f"sites.{sid}.owner", site.owner, actors, "actor")
+        locate(f"sites.{sid}", site.place, site.lat, site.lon)
+    for uid, unit in spec.units.items():
+        need(f"units.{uid}.owner", unit.owner, actors, "actor")
+        locate(f"units.{uid}", unit.place, unit.lat, unit.lon)
+    for iid, asset in spec.isr.items():
+        need(f"isr.{iid}.owner", asset.owner, actors, "actor")
+        locate(f"isr.{iid}", asset.place, asset.lat, asset.lon)
+    for aid, policy in spec.policies.items():
+        need(f"policies.{aid}", aid, actors, "actor")
+        for country in policy.posture:
+            need(f"policies.{aid}.posture.{country}", country, geo.countries[1:], "country")
+        for i, country in enumerate(policy.interdiction):
+            need(f"policies.{aid}.interdiction[{i}]", country, geo.countries[1:], "country")
+        if policy.sanctions is not None:
+            need(
+                f"policies.{aid}.sanctions.target", policy.sanctions.target, actors - {aid}, "actor"
+            )
+    for lane, owners in spec.rules.sabotage.tanker_owners.items():
+        for owner in owners:
+            need(f"rules.sabotage.tanker_owners.{lane}.{owner}", owner, actors, "actor")
+    for kind in spec.rules.escalation.severity:
+        need(f"rules.escalation.severity.{kind}", kind, INCIDENT_KINDS, "incident kind")
+    for table in ("hit", "casualties"):
+        for kind in getattr(spec.rules.strikes, table):
+            need(f"rules.strikes.{table}.{kind}", kind, CATALOGUE, "order")
+    for i, inject in enumerate(spec.injects):
+        key = f"injects[{i}]"
+        if inject.day > spec.scenario.days:
+            problems.append(
+                (
+                    f"{key}.day",
+                    f"day {inject.day} is after the run's last day ({spec.scenario.days})",
+                )
+            )
+        if inject.kind == "order":
+            if inject.actor is None or inject.order is None:
+                problems.append((key, "an order inject needs 'actor' and 'order'"))
+                continue
+            need(f"{key}.actor", inject.actor, actors, "actor")
+            if inject.actor in spec.actors:
+                need(
+                    f"{key}.order",
+                    inject.order,
+                    spec.actors[inject.actor].orders,
+                    "order for this actor",
+                )
+            if inject.order in CATALOGUE:
+                allowed = target_names(spec, geo, CATALOGUE[inject.order].target)
+                if allowed and inject.target is None:
+                    problems.append((f"{key}.target", f"'{inject.order}' needs a target"))
+                elif allowed:
+                    need(f"{key}.target", inject.target, allowed, "target")
+            need(f"{key}.via", inject.via, actors, "actor")
+        elif not inject.text:
+            problems.append((f"{key}.text", "a note inject needs a text"))
+    for i, item in enumerate(spec.history):
+        key = f"history[{i}]"
+        if item.date >= spec.scenario.start_date:
+            problems.append((f"{key}.date", "history must come before the start date"))
+        need(f"{key}.kind", item.kind, INCIDENT_KINDS, "incident kind")
+        need(f"{key}.actor", item.actor, actors, "actor")
+        need(f"{key}.target", item.target, actors, "actor")
+        need(f"{key}.blamed", item.blamed, actors, "actor")
+        need(f"{key}.place", item.place, set(spec.sites) | set(geo.places), "site or place")
+        need(f"{key}.source", item.source, spec.references, "reference")
+        need(f"{key}.order", item.order, CATALOGUE, "order")
+    return problems
