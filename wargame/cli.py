@@ -7,6 +7,7 @@ reported in one line per problem, with exit code 2 and no traceback, before anyt
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -168,7 +169,67 @@ def build_parser() -> argparse.ArgumentParser:
 
     scenarios = sub.add_parser("scenarios", help="list the shipped scenarios")
     scenarios.set_defaults(func=cmd_scenarios)
+
+    serve = sub.add_parser("serve", help="open the dashboard in the browser (watch or play a side)")
+    _scenario_arg(serve, required=False)
+    serve.add_argument("--port", type=_port, default=8521, help="port (default 8521)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    serve.add_argument("--seed", type=_seed, default=1, help="first seed offered (default 1)")
+    _set_arg(serve)
+    serve.set_defaults(func=_lazy("wargame.app", "cmd_serve"))
+
+    batch = sub.add_parser("batch", help="run many seeded runs, locally or on a Dask cluster")
+    _scenario_arg(batch)
+    batch.add_argument("--runs", type=_positive, required=True, help="number of runs")
+    batch.add_argument("--days", type=_positive, help="length of each run")
+    batch.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    _set_arg(batch)
+    batch.add_argument(
+        "--sweep",
+        action="append",
+        metavar="KEY=V1,V2,...",
+        help="cross these values of a scenario key (repeatable)",
+    )
+    batch.add_argument(
+        "--vary",
+        action="append",
+        metavar="KEY=LOW:HIGH",
+        help="vary a numeric key over a range, for --design sobol or morris (repeatable)",
+    )
+    batch.add_argument("--design", choices=("grid", "sobol", "morris"), default="grid")
+    batch.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    batch.add_argument("--out", help="output folder (default runs/batch_SCENARIO)")
+    batch.add_argument("--resume", action="store_true", help="complete an interrupted batch")
+    batch.add_argument("--no-daily", action="store_true", help="skip daily.parquet")
+    batch.set_defaults(func=_lazy("wargame.batch", "cmd_batch"))
+
+    report = sub.add_parser("report", help="write an HTML report of a batch folder")
+    report.add_argument("folder", help="a folder written by 'wargame batch'")
+    report.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
+    report.set_defaults(func=_lazy("wargame.report", "cmd_report"))
     return parser
+
+
+def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    """A command whose code is imported only when it runs (the dashboard and batch stacks are
+    heavy to import)."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), function)(args)
+
+    return run
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
