@@ -40,11 +40,11 @@ class Actor(mesa.Agent):
         }
         self.interdiction: set[str] = set(policy.interdiction) if policy else set()
         self.escorts: set[str] = set(policy.escorts) if policy else set()
-        self.isr_surge_until = 0
+        self.isr_surge_until = -1  # last day of a surveillance surge (-1: none yet)
         # Militias: strength, coordination with the sponsor, and when a restraint lapses.
         self.capability = spec.capability or 0.0
         self.coordination = 0.0
-        self.restrained_until = 0
+        self.restrained_until = -1  # last day of a restraint (-1: none yet)
         self.beliefs = Beliefs(index, model.n_actors)
         # (order kind, what it was about) -> the last day this side gave it
         self.last_order_day: dict[tuple[str, str | None], int] = {}

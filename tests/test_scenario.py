@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 from wargame import ScenarioError, load_scenario
 from wargame.provenance import ASSUMPTION, numeric_leaves, unwrap
@@ -174,3 +174,12 @@ def test_infinite_literals_are_caught_anywhere(scenario_file):
     path = scenario_file(EXTENDS + "[rules.economy]\nprice_usd = -inf\n")
     (line,) = errors_of(path)
     assert "rules.economy.price_usd" in line and "finite" in line
+
+
+def test_the_parameter_table_in_the_model_documentation_is_current():
+    done = run_cli("sources", "may2019")
+    assert done.returncode == 0
+    text = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    start, end = "<!-- parameters:start -->\n", "<!-- parameters:end -->"
+    documented = text[text.index(start) + len(start) : text.index(end)]
+    assert documented == done.stdout, "regenerate it: wargame sources may2019"

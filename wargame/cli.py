@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from wargame import provenance
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.record import DISCLAIMER
 from wargame.scenario import ScenarioError, load_scenario, parse_override, shipped
@@ -118,6 +119,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario, _overrides(args))
+    plain, _, _ = provenance.unwrap(loaded.raw)
+    print(provenance.markdown_table(plain, loaded.sources, loaded.spec.references), end="")
+    return 0
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     for name, path in shipped().items():
         try:
@@ -166,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_arg(validate)
     _set_arg(validate)
     validate.set_defaults(func=cmd_validate)
+
+    sources = sub.add_parser("sources", help="print every number of a scenario with its source")
+    _scenario_arg(sources)
+    _set_arg(sources)
+    sources.set_defaults(func=cmd_sources)
 
     scenarios = sub.add_parser("scenarios", help="list the shipped scenarios")
     scenarios.set_defaults(func=cmd_scenarios)

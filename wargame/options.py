@@ -138,7 +138,7 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
             level = model.economy.level(target)
             return level < 1.0 if tighten else level > 0.0
         case "mediate":
-            return model.talks_until.get(target.split(":")[0], 0) < model.turn
+            return model.talks_until.get(target.split(":")[0], -1) < model.turn
         case "threaten_closure" | "close_strait":
             return model.economy.closure_until < model.turn
         case "isr_surge":

@@ -147,7 +147,7 @@ def reviews_today(view: SideView) -> bool:
 
 def climb_cost(current: int, rung: int, per_rung: float) -> float:
     """Climbing the ladder: each rung above today's costs its number times ``per_rung``, so the
-    step into direct exchange (rung 6) weighs three times the step into harassment (rung 3)."""
+    step into direct exchange (rung 6) weighs twice the step into harassment (rung 3)."""
     return per_rung * (rung * (rung + 1) - current * (current + 1)) / 2 if rung > current else 0.0
 
 

@@ -71,3 +71,30 @@ def numeric_leaves(node: Any, path: str = "") -> list[str]:
     if isinstance(node, int | float) and not isinstance(node, bool):
         return [path]
     return []
+
+
+def markdown_table(
+    values: dict[str, Any], sources: dict[str, Source], references: dict[str, str]
+) -> str:
+    """Every number of a scenario with its provenance, as Markdown (for docs/model.md)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| Parameter | Value | Source | Note |", "|---|---|---|---|"]
+    for key in numeric_leaves(values):
+        if key.startswith("history["):
+            continue
+        source = sources.get(key, Source("(none)"))
+        value = _lookup(values, key)
+        lines.append(f"| `{key}` | {value:g} | {cell(source.ref)} | {cell(source.note)} |")
+    lines += ["", "| Reference | Citation |", "|---|---|"]
+    lines += [f"| {cell(key)} | {cell(text)} |" for key, text in references.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _lookup(tree: Any, dotted: str) -> Any:
+    node = tree
+    for part in dotted.replace("[", ".").replace("]", "").split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node

@@ -36,6 +36,10 @@ class ScenarioError(Exception):
         super().__init__("\n".join(lines))
         self.lines = lines
 
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        """Cross process boundaries (batch workers) with the lines intact."""
+        return ScenarioError, (self.lines,)
+
 
 @dataclass
 class LoadedScenario:

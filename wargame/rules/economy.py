@@ -39,7 +39,7 @@ class Economy:
     hormuz_mbd: float = 0.0
     red_sea_mbd: float = 0.0
     offline_mbd: float = 0.0
-    closure_until: int = 0
+    closure_until: int = -1  # last day of a closure (-1: none yet)
 
     @classmethod
     def start(cls, rules: EconomyRules, sanctions: Sanctions | None) -> Economy:

@@ -1,0 +1,470 @@
+"""Each rule of the umpire on its own: what it does, and which way its effects go.
+
+Every test builds the May 2019 world (or a variant through overrides) and calls one rule with a
+seeded generator, so a failure points at one rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.units import Tanker
+from wargame import WargameModel, load_scenario
+from wargame.incidents import Event
+from wargame.ladder import Rung, outcome_class
+from wargame.orders import Order
+from wargame.rules import (
+    attacks,
+    diplomacy,
+    economy,
+    escalation,
+    interdiction,
+    perception,
+    posture,
+    proxies,
+    sabotage,
+    strikes,
+)
+
+
+def world(**overrides) -> WargameModel:
+    return WargameModel(load_scenario("may2019", overrides), seed=1)
+
+
+def blind_world() -> WargameModel:
+    """May 2019 with every surveillance asset switched off."""
+    assets = load_scenario("may2019").spec.isr
+    return world(**{f"isr.{a}.detection": 0.0 for a in assets})
+
+
+def event(model: WargameModel, kind: str, actor: str, target: str, where: str, **extra) -> Event:
+    return model.make_event(kind, actor, target, where, "test", **extra)
+
+
+# ----- perception -----
+
+
+def test_overt_acts_are_attributed_to_their_doer():
+    model = world()
+    strike = event(model, "state_strike", "us", "iran", "bandar_abbas")
+    for observer in model.actor_list:
+        assert perception.attribute(model, strike, observer, np.random.default_rng(0)) == (
+            "us",
+            1.0,
+        )
+
+
+def test_deniable_acts_are_misattributed_as_often_as_deniability_allows():
+    rng = np.random.default_rng(1)
+    wrong = {}
+    for deniability in (0.0, 0.5, 1.0):
+        model = world(**{"actors.quds.deniability": deniability, "actors.us.intel": 0.0})
+        attack = event(model, "oil_facility_attack", "quds", "saudi", "abqaiq")
+        blamed = [
+            perception.attribute(model, attack, model.actors["us"], rng)[0] for _ in range(400)
+        ]
+        wrong[deniability] = sum(b != "quds" for b in blamed) / len(blamed)
+        confidences = [
+            perception.attribute(model, attack, model.actors["us"], rng)[1] for _ in range(50)
+        ]
+        assert all(0.05 <= c <= 0.99 for c in confidences)
+    assert wrong[0.0] == 0.0 and wrong[1.0] == 1.0 and 0.35 < wrong[0.5] < 0.65
+
+
+def test_suspects_are_the_doers_family_able_to_reach_the_place():
+    model = world()
+    assert perception.suspects(model, model.actors["quds"], "Saudi Arabia") == ["iran", "houthis"]
+    assert set(perception.suspects(model, model.actors["pmu"], "Iraq")) == {"iran", "quds"}
+
+
+def test_an_attack_angers_its_victim_and_the_blame_reaches_the_sponsor():
+    model = world()
+    us, pmu, iran = (model.actors[a] for a in ("us", "pmu", "iran"))
+    before = model.tension[us.index].copy()
+    attack = event(model, "base_attack", "pmu", "us", "al_asad", casualties=3)
+    perception.learn(model, us, perception.Perceived(attack, "pmu", 0.9, 1))
+    after = model.tension[us.index]
+    assert after[pmu.index] > before[pmu.index]
+    assert after[iran.index] > before[iran.index]  # sponsor_blame 0.8: the sponsor is dragged in
+    assert us.beliefs.harm[pmu.index] > 0 and us.beliefs.harm[iran.index] > 0
+
+
+def test_hitting_back_settles_part_of_the_score():
+    model = world()
+    us, iran = model.actors["us"], model.actors["iran"]
+    before = model.tension[us.index, iran.index]
+    strike = event(model, "state_strike", "us", "iran", "bandar_abbas")
+    perception.learn(model, us, perception.Perceived(strike, "us", 1.0, 1))
+    assert model.tension[us.index, iran.index] < before
+
+
+def test_third_parties_hear_late():
+    model = world()
+    model.step()  # day 1
+    attack = event(model, "rocket_attack", "pij", "israel", "tel_aviv")
+    heard_before = {a.aid: len(a.beliefs.heard) for a in model.actor_list}
+    perception.observe(model, attack, np.random.default_rng(0))
+    israel, uk = model.actors["israel"], model.actors["uk"]
+    assert len(israel.beliefs.heard) == heard_before["israel"] + 1
+    assert len(uk.beliefs.heard) == heard_before["uk"]
+    assert any(h.event is attack for _, h in model.pending)
+    assert attack.blamed == "pij"
+
+
+# ----- escalation -----
+
+
+def test_deaths_make_an_incident_more_severe():
+    rules = load_scenario("may2019").spec.rules.escalation
+    model = world()
+    quiet = event(model, "base_attack", "pmu", "us", "al_asad")
+    deadly = event(model, "base_attack", "pmu", "us", "al_asad", casualties=10)
+    assert escalation.severity(rules, deadly) > escalation.severity(rules, quiet) > 0
+
+
+def test_the_ladder_remembers_the_worst_of_the_recent_past():
+    model = world()
+    ladder = escalation.Ladder(model.spec.rules.escalation)
+    ladder.note(model, event(model, "rocket_attack", "pmu", "us", "embassy_baghdad", day=1))
+    assert ladder.update(1) == Rung.PROXY_VIOLENCE
+    assert ladder.update(14) == Rung.PROXY_VIOLENCE
+    assert ladder.update(15) == Rung.CALM  # memory_days = 14
+    assert (ladder.peak, ladder.peak_day) == (Rung.PROXY_VIOLENCE, 1)
+
+
+def test_repeated_direct_strikes_become_sustained_then_regional_war():
+    model = world()
+    rules = model.spec.rules.escalation
+    ladder = escalation.Ladder(rules)
+    day = 0
+    for day in range(1, rules.sustained_days + 1):  # the US and Iran trade strikes
+        a, b, site = ("us", "iran", "bandar_abbas") if day % 2 else ("iran", "us", "al_asad")
+        ladder.note(model, event(model, "state_strike", a, b, site, day=day))
+        expected = Rung.SUSTAINED_DIRECT if day >= rules.sustained_days else Rung.LIMITED_DIRECT
+        assert ladder.update(day) == expected
+    while day < rules.war_days:  # a third state is drawn in
+        day += 1
+        ladder.note(model, event(model, "state_strike", "iran", "uk", "uk_bahrain", day=day))
+    assert ladder.update(day) == Rung.REGIONAL_WAR
+    assert ladder.update(day + rules.memory_days) == Rung.CALM
+
+
+def test_direct_exchange_is_a_threshold_each_pair_crosses_itself():
+    model = world()
+    ladder = model.ladder
+    ladder.rung = int(Rung.LIMITED_DIRECT)
+    assert ladder.base_for(model, "israel", "iran", Rung.LIMITED_DIRECT) == Rung.STRIKES_ON_PROXIES
+    ladder.note(model, event(model, "state_strike", "israel", "quds", "quds_albu_kamal", day=1))
+    # The Quds Force acts for Iran: Israel and Iran have now exchanged strikes.
+    assert ladder.base_for(model, "israel", "iran", Rung.LIMITED_DIRECT) == Rung.LIMITED_DIRECT
+    assert ladder.base_for(model, "us", "iran", Rung.LIMITED_DIRECT) == Rung.STRIKES_ON_PROXIES
+
+
+def test_grievance_fades_toward_lasting_enmity():
+    model = world()
+    i, j = model.actors["iran"].index, model.actors["us"].index
+    model.tension[i, j] = 1.0
+    for _ in range(200):
+        escalation.relax(model)
+    assert model.tension[i, j] == pytest.approx(model.tension_floor[i, j], abs=0.02)
+    assert model.tension_floor[i, j] > 0
+
+
+def test_outcome_classes():
+    assert outcome_class(8, True, 8, 0.5, 0.9) == "regional_war"
+    assert outcome_class(7, True, 4, 0.5, 0.9) == "limited_exchange"
+    assert outcome_class(6, False, 3, 0.5, 0.4) == "de_escalated"  # Israel-Iran only, calm end
+    assert outcome_class(5, False, 4, 0.5, 0.4) == "contained"
+    assert outcome_class(5, False, 2, 0.5, 0.6) == "contained"
+
+
+# ----- interdiction -----
+
+
+def test_coverage_comes_from_surveillance_and_surges_raise_it():
+    model = world()
+    damascus = model.geo.places["Damascus"].cell
+    base = model.grid.intel_coverage.data[damascus]
+    model.actors["israel"].isr_surge_until = model.day + 10
+    interdiction.update_coverage(model)
+    assert model.grid.intel_coverage.data[damascus] > base
+    assert blind_world().grid.intel_coverage.data.max() == 0.0
+
+
+def test_chance_of_being_seen_does_not_depend_on_how_many_cells_a_day_crosses():
+    coverage = np.full((4, 4), 0.3)
+    one_cell = interdiction._seen(coverage, [(0, 0)])
+    four_cells = interdiction._seen(coverage, [(0, 0), (1, 1), (2, 2), (3, 3)])
+    assert one_cell == pytest.approx(four_cells) == pytest.approx(0.3)
+
+
+def test_delivered_convoys_strengthen_and_destroyed_ones_weaken_the_recipient():
+    model = blind_world()
+    hezbollah = model.actors["hezbollah"]
+    start = hezbollah.capability
+    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"))
+    convoy = model.convoys[0]
+    for _ in range(30):
+        if not model.convoys:
+            break
+        convoy.passed = convoy.advance()
+        interdiction.resolve_convoys(model, np.random.default_rng(0))
+    assert not model.convoys and hezbollah.capability > start
+
+    model = world(**{"isr.israel_syria.detection": 1.0, "rules.interdiction.strike_success": 1.0})
+    hezbollah = model.actors["hezbollah"]
+    start = hezbollah.capability
+    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"))
+    convoy = model.convoys[0]
+    kinds = []
+    for _ in range(30):
+        if not model.convoys:
+            break
+        convoy.passed = convoy.advance()
+        kinds += [e.kind for e in interdiction.resolve_convoys(model, np.random.default_rng(0))]
+    assert "convoy_interdicted" in kinds and "convoy_delivered" not in kinds
+    assert hezbollah.capability < start
+
+
+# ----- sabotage -----
+
+
+def success_rate(model: WargameModel, order: Order, trials: int = 400) -> float:
+    """Share of attempts that succeed against a large Saudi sailing in the gulf lane."""
+    lane = model.geo.lanes["gulf"]
+    Tanker(model, "gulf", lane, model.lane_timetables["gulf"], "saudi", ships=10 * trials)
+    rng = np.random.default_rng(3)
+    results = [sabotage.tanker_action(model, order, rng) for _ in range(trials)]
+    return sum(bool(r and r.details["hit"]) for r in results) / trials
+
+
+@pytest.mark.parametrize("kind", ["attack_tanker", "seize_tanker"])
+def test_escorts_foil_attacks_and_seizures_on_tankers(kind):
+    order = Order("iran", kind, "gulf")
+    open_sea = success_rate(world(), order)
+    escorted_world = world()
+    escorted_world.actors["uk"].escorts.add("gulf")
+    escorted = success_rate(escorted_world, order)
+    protection = escorted_world.spec.rules.sabotage.escort_protection
+    assert open_sea > 0.4
+    assert escorted == pytest.approx(open_sea * (1 - protection), abs=0.07)
+
+
+def test_oil_facilities_lose_capacity_on_a_hit_and_recover_with_repairs():
+    model = world(**{"rules.strikes.hit.attack_oil": 1.0})
+    event_ = sabotage.attack_oil(
+        model, Order("houthis", "attack_oil", "abqaiq"), np.random.default_rng(0)
+    )
+    abqaiq = model.sites["abqaiq"]
+    assert event_.kind == "oil_facility_attack" and event_.details["hit"]
+    lost = abqaiq.offline_mbd
+    assert 0 < lost <= abqaiq.spec.capacity_mbd
+    economy.update(model)
+    assert model.economy.hormuz_mbd < model.spec.rules.economy.hormuz_flow_mbd - 2.0
+    for _ in range(4):  # one time constant
+        sabotage.repair(model)
+    assert abqaiq.offline_mbd == pytest.approx(lost * np.exp(-1), rel=1e-6)
+
+
+def test_tanker_traffic_matches_the_lanes_rates():
+    model = world()
+    rng = np.random.default_rng(5)
+    counts = {"gulf": 0, "red_sea": 0}
+    for _ in range(200):
+        before = {t.unique_id for t in model.tankers}
+        sabotage.spawn_tankers(model, rng)
+        for tanker in model.tankers:
+            if tanker.unique_id not in before:
+                counts[tanker.lane] += tanker.ships
+    rates = model.spec.rules.sabotage.tankers_per_day
+    for lane, total in counts.items():
+        assert total / 200 == pytest.approx(rates[lane], rel=0.1)
+
+
+# ----- posture -----
+
+
+def test_higher_posture_lowers_vulnerability_and_costs_readiness():
+    model = world()
+    us, al_asad = model.actors["us"], model.sites["al_asad"]
+    shares = []
+    for level in range(5):
+        us.posture["Iraq"] = level
+        shares.append(posture.vulnerability(model, al_asad))
+    assert shares == sorted(shares, reverse=True) and shares[0] > shares[-1]
+    us.posture = dict.fromkeys(us.posture, 4)
+    for _ in range(30):
+        posture.readiness(model)
+    worn = us.readiness
+    us.posture = dict.fromkeys(us.posture, 0)
+    for _ in range(30):
+        posture.readiness(model)
+    assert worn < 1.0 and us.readiness > worn
+
+
+def test_evacuated_missions_are_less_exposed():
+    model = world()
+    embassy = model.sites["embassy_baghdad"]
+    embassy.evacuated = False
+    full = posture.vulnerability(model, embassy)
+    embassy.evacuated = True
+    assert posture.vulnerability(model, embassy) < full and embassy.staff < embassy.spec.personnel
+
+
+def test_allies_follow_the_leader_with_a_lag_and_only_as_far_as_support_allows():
+    model = world()
+    us, uk = model.actors["us"], model.actors["uk"]
+    uk.posture["Iraq"] = 0
+    us.posture["Iraq"] = 4
+    events = posture.follow(model)  # a step a day, toward the US level of a day ago
+    assert (
+        uk.posture["Iraq"] == 1 and events[0].kind == "posture_change" and events[0].actor == "uk"
+    )
+    for _ in range(6):
+        model._log_posture()
+        posture.follow(model)
+    cap = round(uk.spec.support * posture.TOP)
+    assert uk.posture["Iraq"] == cap < us.posture["Iraq"]
+
+
+def test_deployments_arrive_after_the_transit():
+    model = world()
+    csg = model.forces["second_csg"]
+    event_ = posture.deploy(model, Order("us", "deploy", "second_csg"))
+    assert event_.kind == "deployment" and not csg.in_theatre
+    model.steps += model.spec.rules.posture.deploy_days
+    posture.arrivals(model)
+    assert csg.in_theatre
+
+
+# ----- economy -----
+
+
+def test_sanctions_calibration_and_direction():
+    rules = load_scenario("may2019").spec.rules.economy
+    full = economy.Economy(
+        oil=1.0, shipping=1.0, banking=1.0, waivers=False, price_usd=rules.price_usd
+    )
+    waived = economy.Economy(
+        oil=1.0, shipping=1.0, banking=1.0, waivers=True, price_usd=rules.price_usd
+    )
+    free = economy.Economy(
+        oil=0.0, shipping=0.0, banking=0.0, waivers=False, price_usd=rules.price_usd
+    )
+    assert economy.exports(rules, full) == pytest.approx(0.4, abs=0.05)  # May-June 2019
+    assert economy.exports(rules, waived) == pytest.approx(1.1, abs=0.1)  # April 2019
+    assert economy.exports(rules, free) == rules.iran_exports_mbd
+    for eco in (full, waived, free):
+        eco.exports_mbd = economy.exports(rules, eco)
+    assert (
+        economy.target_pain(rules, full)
+        > economy.target_pain(rules, waived)
+        > economy.target_pain(rules, free)
+    )
+
+
+def test_sanctions_orders_move_levels_and_pain_follows():
+    model = world()
+    economy.change_sanctions(model, Order("us", "ease_sanctions", "oil"))
+    assert model.economy.oil == 0.75
+    event_ = economy.change_sanctions(model, Order("us", "ease_sanctions", "waivers"))
+    assert model.economy.waivers and event_.kind == "sanctions_change"
+    pain = model.economy.pain
+    for _ in range(60):
+        economy.update(model)
+    assert model.economy.pain < pain
+
+
+def test_closing_the_strait_cuts_the_flow_and_lifts_the_price():
+    model = world()
+    economy.update(model)
+    flow, price = model.economy.hormuz_mbd, model.economy.price_usd
+    event_ = economy.close_strait(model, Order("iran", "close_strait"), np.random.default_rng(0))
+    assert event_.kind == "closure_attempt" and event_.rung == Rung.SUSTAINED_DIRECT
+    economy.update(model)
+    assert model.economy.hormuz_mbd < 0.6 * flow and model.economy.price_usd > price * 1.1
+    assert model.ladder.closure_active
+
+
+# ----- proxies, attacks and strikes -----
+
+
+def test_coordination_multiplies_what_a_militia_can_do():
+    model = world()
+    pmu = model.actors["pmu"]
+    pmu.coordination = 0.0
+    alone = proxies.potency(model, pmu)
+    proxies.coordinate(model, Order("quds", "coordinate", "pmu"), np.random.default_rng(0))
+    assert pmu.coordination > 0 and proxies.potency(model, pmu) > alone
+    level = pmu.coordination
+    proxies.fade(model)
+    assert pmu.coordination < level
+
+
+def test_higher_posture_means_fewer_deaths_per_attack():
+    deaths = {}
+    for level in (0, 4):
+        model = world(**{"rules.strikes.hit.attack_base": 1.0})
+        model.actors["us"].posture["Iraq"] = level
+        rng = np.random.default_rng(9)
+        pmu, al_asad = model.actors["pmu"], model.sites["al_asad"]
+        killed = [attacks.resolve(model, pmu, al_asad, "attack_base", rng)[1] for _ in range(2000)]
+        deaths[level] = np.mean(killed)
+    assert deaths[4] < 0.5 * deaths[0]
+
+
+def test_air_defence_intercepts_attacks():
+    model = world(**{"rules.strikes.hit.attack_base": 1.0})
+    rng = np.random.default_rng(2)
+    udeid = model.sites["al_udeid"]  # a Patriot battery stands at Al Udeid
+    assert attacks.defended(model, udeid) and not attacks.defended(model, model.sites["al_asad"])
+    hits = [
+        attacks.resolve(model, model.actors["iran"], udeid, "attack_base", rng)[0]
+        for _ in range(500)
+    ]
+    assert np.mean(hits) == pytest.approx(1 - model.spec.rules.strikes.air_defence, abs=0.06)
+
+
+def test_strikes_on_militias_weaken_them_and_strikes_on_states_are_direct_exchange():
+    model = world(
+        **{"rules.strikes.hit.strike_militia": 1.0, "rules.strikes.hit.strike_state": 1.0}
+    )
+    pmu = model.actors["pmu"]
+    start = pmu.capability
+    on_militia = strikes.strike(
+        model, Order("us", "strike_militia", "pmu"), np.random.default_rng(0)
+    )
+    assert on_militia.kind == "state_strike" and on_militia.rung == Rung.STRIKES_ON_PROXIES
+    assert pmu.capability < start and on_militia.target == "pmu"
+    on_state = strikes.strike(model, Order("us", "strike_state", "iran"), np.random.default_rng(0))
+    assert on_state.rung == Rung.LIMITED_DIRECT and escalation.is_direct(model, on_state)
+    on_state.day = 5
+    model.record.add(on_state)
+    assert model.record.direct_exchange_day == 5
+
+
+# ----- diplomacy -----
+
+
+def test_mediation_that_works_lowers_tension_between_the_parties():
+    model = world(
+        **{
+            "rules.diplomacy.mediation_success": 1.0,
+            "actors.us.resolve": 0.0,
+            "actors.iran.resolve": 0.0,
+        }
+    )
+    i, j = model.actors["us"].index, model.actors["iran"].index
+    before = model.tension[i, j], model.tension[j, i]
+    event_ = diplomacy.mediate(model, Order("iraq", "mediate", "us:iran"), np.random.default_rng(0))
+    assert event_.details["agreed"]
+    assert model.tension[i, j] < before[0] and model.tension[j, i] < before[1]
+    assert model.talks_until["us"] > model.day
+
+
+def test_grievance_makes_talks_less_likely():
+    model = world()
+    calm = diplomacy.willingness(model, "us", "iran")
+    model.tension[model.actors["us"].index, model.actors["iran"].index] = 1.0
+    assert diplomacy.willingness(model, "us", "iran") < calm
