@@ -11,34 +11,22 @@ import difflib
 import hashlib
 import json
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from wargame import provenance
 from wargame.geography import Geography, load_geography
 from wargame.incidents import INCIDENT_KINDS
 from wargame.orders import CATALOGUE, SECTORS, Target
 from wargame.schema import Scenario
+from wargame.validation import ScenarioError, describe, read_toml
 
 COMMAND_LINE = "--set"
-
-
-class ScenarioError(Exception):
-    """A scenario cannot be used; ``lines`` holds one message per problem."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
-
-    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
-        """Cross process boundaries (batch workers) with the lines intact."""
-        return ScenarioError, (self.lines,)
 
 
 @dataclass
@@ -92,17 +80,6 @@ def resolve_path(ref: str, relative_to: Path | None = None) -> Path:
     raise ScenarioError([f"{ref}: no such scenario file or shipped scenario{tip}"])
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: TOML syntax error: {exc}"]) from None
-
-
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Child tables merge into the parent's; values, wrappers and lists replace."""
     out = dict(base)
@@ -120,7 +97,7 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any
     if path.resolve() in seen:
         chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
         raise ScenarioError([f"{path}: scenario.extends: circular: {chain}"])
-    raw = _read_toml(path)
+    raw = read_toml(path)
     parent_ref = raw.get("scenario", {}).get("extends")
     if parent_ref is None:
         return raw
@@ -179,69 +156,6 @@ def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
         node[leaf] = value
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The schema class that holds the key at ``loc``, to suggest names for unknown keys."""
-    current: Any = Scenario
-    for part in loc:
-        current = _strip(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part) if isinstance(part, str) else None
-            if info is None:
-                return None
-            current = info.annotation
-        elif typing.get_origin(current) in (dict, list):
-            current = typing.get_args(current)[-1]
-        else:
-            return None
-    current = _strip(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _strip(tp: Any) -> Any:
-    """Remove Annotated and Optional wrappers from a type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(args) != 1:
-                return tp
-            tp = args[0]
-        else:
-            return tp
-
-
-def _describe(error: dict[str, Any]) -> tuple[str, str]:
-    loc = tuple(error["loc"])
-    key = _dotted(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        names = list(parent.model_fields) if parent else []
-        hint = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        tip = (
-            f"; did you mean '{hint[0]}'?"
-            if hint
-            else (f"; allowed: {', '.join(names)}" if names else "")
-        )
-        return key, f"unknown key{tip}"
-    if kind == "missing":
-        return key, "required key is missing"
-    got = error.get("input")
-    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    return key, f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
-
-
 def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
     """Load, merge, override and validate a scenario; raise ScenarioError with every problem."""
     path = resolve_path(str(ref))
@@ -264,7 +178,7 @@ def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> L
         spec = Scenario.model_validate(plain)
     except ValidationError as exc:
         for error in exc.errors():
-            key, message = _describe(error)
+            key, message = describe(Scenario, error)
             lines.append(f"{where(key)}: {message}")
         raise ScenarioError(lines) from None
     references = set(spec.references) | {provenance.ASSUMPTION, provenance.OVERRIDE}
