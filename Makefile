@@ -28,7 +28,7 @@ $(VENV)/.test: $(VENV)/.base
 venv: $(VENV)/.base
 
 play: $(VENV)/.base
-	$(BIN)/wargame run $(SCENARIO)
+	$(BIN)/wargame serve $(SCENARIO) --port $(PORT)
 
 test: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from wargame.ladder import LADDER, Rung
+from wargame.ladder import Rung
 
 # Incident kind -> its usual rung (strikes and posture changes set their own per event).
 INCIDENT_KINDS: dict[str, Rung] = {
@@ -80,17 +80,3 @@ class Event:
         out["cell"] = list(self.cell)
         out["confidence"] = round(self.confidence, 3)
         return out
-
-    def sentence(self, names: dict[str, str], places: dict[str, str]) -> str:
-        """One plain sentence for the dashboard's log."""
-        who = names.get(self.actor, self.actor)
-        whom = names.get(self.target, self.target)
-        where = places.get(self.place, self.place)
-        text = f"Day {self.day}: {self.kind.replace('_', ' ')} by {who} against {whom} at {where}"
-        text += f": {self.outcome}"
-        if self.casualties:
-            text += f", {self.casualties} killed"
-        if self.blamed:
-            blamed = names.get(self.blamed, self.blamed)
-            text += f"; {blamed} blamed, confidence {self.confidence:.1f}"
-        return text + f" (rung {self.rung}: {LADDER[Rung(self.rung)].title})."

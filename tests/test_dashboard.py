@@ -1,0 +1,190 @@
+"""The dashboard in a real browser: headless Chromium, driven by Playwright, against
+`wargame serve` in a subprocess, with every request off this machine blocked (the offline proof).
+
+It loads the page, steps days and checks that the map, a chart and the event log change; plays
+a side for three turns and replays the downloaded record; checks that two tabs play two games.
+The command line's refusals are checked without a browser. Where no Chromium can be found the
+browser tests skip, saying how to get one.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from browser import chromium, free_port, offline, serving
+from conftest import run_cli
+
+from wargame.replay import read, replay
+from wargame.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def server(browser) -> Iterator[str]:
+    with serving("serve", "may2019") as served:
+        yield served.url
+
+
+class Tab:
+    """One browser tab on the dashboard, offline: requests off this machine are aborted."""
+
+    def __init__(self, context, url: str) -> None:
+        self.blocked: list[str] = []
+        self.page = context.new_page()
+        offline(self.page, self.blocked)
+        self.page.goto(url)
+        self.page.wait_for_selector(".wg-overlay", timeout=60_000)
+
+    @property
+    def day(self) -> int:
+        return int(self.page.locator(".wg-day").get_attribute("data-day") or -1)
+
+    def wait_day(self, day: int) -> None:
+        self.page.wait_for_function(
+            "d => Number(document.querySelector('.wg-day').dataset.day) >= d", arg=day
+        )
+
+    def step(self) -> None:
+        day = self.day
+        self.page.locator(".wg-step").click()
+        self.wait_day(day + 1)
+
+    def html(self, selector: str) -> str:
+        return self.page.locator(selector).first.inner_html()
+
+    def pick(self, select: str, option: str) -> None:
+        """Choose an option of a drop-down list."""
+        self.page.locator(select).click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+
+@pytest.fixture
+def context(browser, server):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+def test_the_page_works_offline_and_days_change_the_map_charts_and_log(context, server):
+    tab = Tab(context, server)
+    page = tab.page
+    assert page.locator(".wg-map img").evaluate("img => img.naturalWidth") > 500
+    assert page.locator(".wg-overlay rect, .wg-overlay polygon").count() > 10
+    assert page.locator(".wg-legend-row").count() >= 8
+    assert "never a prediction" in page.locator(".wg-header").inner_text()
+    # Each parameter shows its unit and explains itself on hover.
+    labels = page.locator(".wg-param-label").all_inner_texts()
+    assert len(labels) == 5 and all("(" in label for label in labels)
+    page.locator(".wg-param-label").first.hover()
+    assert "Scenario value" in page.locator(".v-tooltip__content").first.inner_text()
+    before = {s: tab.html(s) for s in (".wg-map-overlay", ".wg-card .wg-rung", ".wg-log")}
+    for _ in range(3):
+        tab.step()
+    assert tab.day == 3
+    assert tab.html(".wg-map-overlay") != before[".wg-map-overlay"]
+    assert tab.html(".wg-card .wg-rung") != before[".wg-card .wg-rung"]
+    while tab.html(".wg-log") == before[".wg-log"] and tab.day < 30:
+        tab.step()
+    assert "Day " in page.locator(".wg-log li").first.inner_text()
+    assert tab.html(".wg-log") != before[".wg-log"]
+
+    # Play runs the clock until Pause.
+    day = tab.day
+    page.locator(".wg-play").click()
+    tab.wait_day(day + 3)
+    page.locator(".wg-pause").click()
+    page.wait_for_selector(".wg-step:not([disabled])")
+    paused = tab.day
+    page.wait_for_timeout(1200)
+    assert tab.day == paused
+
+    # The log filters by kind; the coverage layer switches on and off.
+    tab.pick(".wg-log-kinds", "force protection changed")
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.wg-log li')].every("
+        "li => li.textContent.includes('force protection changed'))"
+    )
+    page.locator(".wg-coverage").click()
+    page.wait_for_selector(".wg-overlay image")
+    # Nothing needed the internet (at most an analytics ping was refused).
+    assert [u for u in tab.blocked if "solara.dev" not in u] == []
+
+
+def test_a_side_played_for_three_turns_is_recorded_and_replays(context, server, tmp_path):
+    tab = Tab(context, server)
+    page = tab.page
+    tab.pick(".wg-side", "United States")
+    page.locator(".wg-reset").click()
+    page.wait_for_selector(".wg-orders")
+    assert "You play United States" in page.locator(".wg-header").inner_text()
+
+    # Only the held side's orders are offered.
+    offered = {
+        c.split("wg-kind-")[1].split()[0]
+        for c in page.locator(".wg-orders .wg-kind").evaluate_all(
+            "els => els.map(e => e.className)"
+        )
+    }
+    us_orders = set(load_scenario("may2019").spec.actors["us"].orders)
+    assert offered and offered <= us_orders | {"keep"}
+    assert "send_convoy" not in offered and "attack_tanker" not in offered
+
+    turns = [("wg-kind-raise_posture", "Raise posture"), ("wg-kind-deploy", "Deploy"),
+             ("wg-kind-lower_posture", "Lower posture")]  # fmt: skip
+    for turn, (radio, title) in enumerate(turns, start=1):
+        assert f"for day {turn}" in page.locator(".wg-orders h3").inner_text()
+        page.locator(f".wg-orders .{radio}").click()
+        page.locator(".wg-end-turn").click()
+        tab.wait_day(turn)
+        page.wait_for_selector(f".wg-your-orders li:has-text('Day {turn}: {title}')")
+    assert tab.day == 3
+
+    with page.expect_download() as download:
+        page.get_by_text("Download the record").click()
+    saved = tmp_path / "record.zip"
+    download.value.save_as(saved)
+    game, orders, events = read(saved)
+    assert game["sides"] == ["us"] and game["days_played"] == 3
+    people = [(o["day"], o["kind"]) for o in orders if o["by"] == "HumanPolicy"]
+    assert people == [(1, "raise_posture"), (2, "deploy"), (3, "lower_posture")]
+    # The same seed and orders give the same game.
+    assert replay(saved).record.events_jsonl() == events
+
+
+def test_two_tabs_play_two_games(context, server):
+    first, second = Tab(context, server), Tab(context, server)
+    first.step()
+    first.step()
+    second.step()
+    assert (first.day, second.day) == (2, 1)
+    second.page.reload()
+    second.page.wait_for_selector(".wg-overlay")
+    assert (first.day, second.day) == (2, 0)
+
+
+def test_serve_refuses_a_bad_scenario_in_one_line():
+    result = run_cli("serve", "no_such_scenario", "--port", str(free_port()))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no_such_scenario" in lines[0]
+
+
+def test_serve_refuses_a_port_in_use_in_one_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("serve", "may2019", "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "in use" in lines[0] and str(port) in lines[0]
