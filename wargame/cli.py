@@ -225,6 +225,31 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folder", help="a folder written by 'wargame batch'")
     report.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
     report.set_defaults(func=_lazy("wargame.report", "cmd_report"))
+
+    classroom = sub.add_parser("classroom", help="run a seminar: one shared game, a link per team")
+    classroom.add_argument(
+        "exercise", help="an exercise pack (see docs/teaching.md), e.g. prepare_for_proxy_war"
+    )
+    classroom.add_argument("--port", type=_port, default=8541, help="port (default 8541)")
+    classroom.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; use 0.0.0.0 for a classroom network)",
+    )
+    classroom.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+    classroom.add_argument(
+        "--teams", help="sides played by teams, comma-separated (default: every playable side)"
+    )
+    classroom.add_argument("--out", help="game folder (default runs/classroom_EXERCISE_seedS)")
+    classroom.set_defaults(func=_lazy("wargame.classroom_app", "cmd_classroom"))
+
+    debrief = sub.add_parser("debrief", help="write the after-action report of a classroom game")
+    debrief.add_argument("folder", help="a game folder written by 'wargame classroom'")
+    debrief.add_argument(
+        "--runs", type=_positive, default=500, help="computer-played games to compare with"
+    )
+    debrief.add_argument("--out", help="the HTML file (default FOLDER/debrief.html)")
+    debrief.set_defaults(func=_lazy("wargame.debrief", "cmd_debrief"))
     return parser
 
 

@@ -1,0 +1,178 @@
+"""Exercise packs and the classroom game, without a browser: packs are checked like scenarios,
+tokens decide who may do what, turns resolve, injects fire."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from wargame.classroom import FACILITATOR, Classroom, Refused, play_by_computer
+from wargame.exercise import load_pack, shipped_packs
+from wargame.orders import STANDING, Order
+from wargame.policy import OrderRefused
+from wargame.validation import ScenarioError
+
+
+@pytest.mark.parametrize("name", sorted(shipped_packs()))
+def test_shipped_packs_load_with_a_briefing_for_every_playable_side(name):
+    pack = load_pack(name)
+    info = pack.spec.exercise
+    assert set(info.playable) <= set(pack.briefings) and FACILITATOR in pack.briefings
+    assert all(text.startswith("# ") for text in pack.briefings.values())
+    assert info.objectives and pack.spec.debrief.questions
+    assert pack.days <= pack.scenario.spec.scenario.days
+
+
+def test_a_malformed_pack_is_reported_line_by_line(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        textwrap.dedent(
+            """
+            [exercise]
+            name = "bad"
+            title = "Bad"
+            summary = "x"
+            scenario = "may2019"
+            duration_minutes = 60
+            days_per_turn = 7
+            turns = 100
+            objectives = ["x"]
+            playable = ["usa"]
+            [briefings]
+            usa = "missing.md"
+            [[injects]]
+            when = "explosion"
+            text = "boom"
+            [debrief]
+            questions = ["why?"]
+            """
+        )
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_pack(folder)
+    text = "\n".join(caught.value.lines)
+    assert "exercise.turns: 700 days of play, but the scenario lasts 365" in text
+    assert "exercise.playable[0]: unknown side 'usa'" in text
+    assert "briefings.usa: no such file 'missing.md'" in text
+    assert "injects[0].when: unknown incident kind 'explosion'" in text
+    assert all(line.startswith(str(folder / "pack.toml")) for line in caught.value.lines)
+
+
+def game(tmp_path=None, **kwargs) -> Classroom:
+    return Classroom(
+        load_pack("prepare_for_proxy_war"), seed=3, teams=["us", "iran"], folder=tmp_path, **kwargs
+    )
+
+
+def test_tokens_are_unguessable_and_decide_the_role():
+    classroom = game()
+    tokens = classroom.tokens
+    assert set(tokens) == {FACILITATOR, "us", "iran"}
+    assert len(set(tokens.values())) == 3 and all(len(t) >= 20 for t in tokens.values())
+    assert classroom.role(tokens["us"]) == "us"
+    assert (
+        classroom.role(tokens["us"] + "x") is None
+        and classroom.role("") is None
+        and classroom.role(None) is None
+    )
+
+
+def test_a_team_orders_only_for_its_side_and_only_legal_orders():
+    classroom = game()
+    us = classroom.tokens["us"]
+    options = classroom.options(us)
+    assert options and all(o.actor == "us" for o in options)
+    with pytest.raises(Refused):
+        classroom.submit(us, [Order("iran", "threaten_closure")])
+    with pytest.raises(Refused):
+        classroom.submit("forged", [options[1]])
+    with pytest.raises(OrderRefused):
+        classroom.submit(us, [Order("us", "strike_state", "atlantis")])
+    with pytest.raises(Refused):
+        classroom.advance(us)  # only the facilitator advances
+    with pytest.raises(Refused):
+        classroom.options(classroom.tokens[FACILITATOR])  # the facilitator holds no side
+
+
+def test_a_turn_resolves_when_all_teams_submit_or_the_facilitator_advances(tmp_path):
+    classroom = game(tmp_path)
+    us, iran, boss = (classroom.tokens[r] for r in ("us", "iran", FACILITATOR))
+    standing = next(o for o in classroom.options(us) if o.kind in STANDING)
+    classroom.submit(us, [standing])
+    assert classroom.waiting == ["iran"] and classroom.turn == 1
+    classroom.submit(iran, [Order("iran", "hold")])  # the last team resolves the turn
+    days = classroom.pack.spec.exercise.days_per_turn
+    assert classroom.turn == 2 and classroom.model.day == days
+    assert {**standing.to_dict(), "day": 1, "by": "HumanPolicy"} in classroom.model.record.orders
+    # Turn 2: the facilitator moves on without Iran; Iran holds.
+    classroom.advance(boss)
+    assert classroom.model.day == 2 * days
+    assert not [
+        o for o in classroom.model.record.orders if o["actor"] in ("us", "iran") and o["day"] > 1
+    ]
+    saved = json.loads((tmp_path / "game.json").read_text())
+    assert saved["turn"] == 3 and saved["decisions"][0]["orders"][0]["kind"] == standing.kind
+    assert (tmp_path / "events.jsonl").exists() and "tokens" not in saved
+
+
+def test_the_facilitator_controls_the_game():
+    classroom = game()
+    boss = classroom.tokens[FACILITATOR]
+    classroom.pause(boss)
+    with pytest.raises(Refused):
+        classroom.advance(boss)
+    for team in classroom.teams:  # submitted while paused: the turn waits for the facilitator
+        classroom.submit(classroom.tokens[team], [])
+    assert classroom.turn == 1
+    classroom.pause(boss, False)
+    assert classroom.turn == 2
+    classroom.reveal(boss)
+    assert classroom.revealed
+    with pytest.raises(Refused):
+        classroom.reveal(classroom.tokens["us"])
+    index = next(i for i, inj in enumerate(classroom.pack.spec.injects) if inj.order is not None)
+    classroom.fire(boss, index)
+    assert classroom.news[-1]["text"] == classroom.pack.spec.injects[index].text
+    day = classroom.model.day
+    classroom.advance(boss)
+    mediation = [
+        e for e in classroom.model.record.events if e.kind == "mediation" and e.day == day + 1
+    ]
+    assert mediation and mediation[0].actor == classroom.pack.spec.injects[index].order.actor
+    classroom.end(boss)
+    assert classroom.ended
+    with pytest.raises(Refused):
+        classroom.advance(boss)
+
+
+def test_scheduled_and_triggered_injects_fire_once():
+    played = play_by_computer(load_pack("prepare_for_proxy_war"), seed=1)
+    assert played.ended and played.model.day == played.pack.days
+    texts = [n["text"] for n in played.news]
+    assert len(texts) == len(set(texts))
+    injects = played.pack.spec.injects
+    assert texts[0] == injects[0].text and played.news[0]["turn"] == 1
+    scheduled = {inj.text: inj.turn for inj in injects if inj.turn}
+    for item in played.news:
+        if item["text"] in scheduled:
+            assert item["turn"] == scheduled[item["text"]]
+    triggered = [inj for inj in injects if inj.when]
+    for inj in triggered:
+        happened = [
+            e
+            for e in played.model.record.events
+            if e.day >= 1
+            and e.kind == inj.when
+            and (inj.actor is None or e.actor == inj.actor)
+            and (inj.target is None or e.target == inj.target)
+        ]
+        assert (inj.text in texts) == bool(happened)
+
+
+def test_computer_games_of_an_exercise_are_reproducible():
+    pack = load_pack("the_strait")
+    first, second = play_by_computer(pack, 7), play_by_computer(pack, 7)
+    assert first.model.record.events_jsonl() == second.model.record.events_jsonl()

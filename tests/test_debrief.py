@@ -1,0 +1,79 @@
+"""The debrief tells a class something true about its game: its decisions, what followed, and
+where its game falls among computer-played games of the same exercise."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import run_cli
+
+from wargame.classroom import FACILITATOR, Classroom, play_by_computer
+from wargame.debrief import build, read_game
+from wargame.exercise import load_pack
+from wargame.orders import Order
+
+RUNS = 12
+
+
+@pytest.fixture(scope="module")
+def game_folder(tmp_path_factory):
+    """Three turns of 'Prepare for proxy war': the US raises its posture, strikes a militia and
+    deploys; Iran threatens to close the strait, then holds."""
+    folder = tmp_path_factory.mktemp("class")
+    game = Classroom(
+        load_pack("prepare_for_proxy_war"), seed=4, teams=["us", "iran"], folder=folder
+    )
+    us, iran, boss = (game.tokens[r] for r in ("us", "iran", FACILITATOR))
+    plans = [("raise_posture", "threaten_closure"), ("strike_militia", None), ("deploy", None)]
+    for us_kind, iran_kind in plans:
+        game.submit(us, [next(o for o in game.options(us) if o.kind == us_kind)])
+        if iran_kind:
+            game.submit(iran, [Order("iran", iran_kind)])
+        else:
+            game.advance(boss)
+    game.end(boss)
+    return folder
+
+
+def test_the_debrief_reports_the_class_decisions_and_a_true_comparison(game_folder):
+    html = build(game_folder, RUNS)
+    game = read_game(game_folder)
+    pack = load_pack("prepare_for_proxy_war")
+    # Independently: the same exercise by the computer alone, for the same three turns.
+    peaks = [play_by_computer(pack, seed, 3).model.ladder.peak for seed in range(1, RUNS + 1)]
+    peak = game.summary["peak_rung"]
+    below = sum(p < peak for p in peaks) / RUNS
+    sentence = re.search(r"Your game reached rung (\d+)[^;]*; (\d+)% of (\d+)", html)
+    assert sentence is not None
+    assert (int(sentence[1]), int(sentence[2]), int(sentence[3])) == (
+        peak,
+        round(100 * below),
+        RUNS,
+    )
+    for kind in ("raise posture", "strike militia", "deploy", "threaten closure"):
+        assert f"{kind}" in html
+    assert html.count("<b>United States</b> ordered") == 3
+    assert "Iran</b> ordered: held" in html
+    for question in pack.spec.debrief.questions:
+        assert question.replace("'", "&#x27;") in html
+    assert "never a prediction" in html
+    assert not re.search(r"(src|href)=['\"]https?://", html)
+
+
+def test_the_debrief_command(game_folder, tmp_path):
+    out = tmp_path / "debrief.html"
+    done = run_cli("debrief", str(game_folder), "--runs", "6", "--out", str(out), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("<!doctype html>")
+    missing = run_cli("debrief", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no game.json" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_the_game_folder_is_complete_after_every_turn(game_folder):
+    saved = json.loads((game_folder / "game.json").read_text())
+    assert saved["ended"] and saved["turn"] == 4
+    assert {d["turn"] for d in saved["decisions"]} == {1, 2, 3}
+    assert (game_folder / "summary.json").exists() and (game_folder / "daily.csv").exists()
