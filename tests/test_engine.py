@@ -232,3 +232,6 @@ def test_a_non_editable_install_finds_its_data_from_anywhere(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (elsewhere / "out" / "summary.json").exists()
     assert "may2019" in python("-m", "wargame", "scenarios").stdout
+    packs = "from wargame.exercise import load_pack as l, shipped_packs as s; print(*map(l, s()))"
+    loaded = python("-c", packs)
+    assert loaded.returncode == 0 and "the_strait" in loaded.stdout, loaded.stderr

@@ -205,9 +205,6 @@ def Page() -> None:
     speed = solara.use_reactive(4)
     error = solara.use_reactive(cast(str | None, None))
     refusal = solara.use_reactive(cast(str | None, None))
-    coverage = solara.use_reactive(False)
-    log_actor = solara.use_reactive(WATCH)
-    log_kinds = solara.use_reactive(cast(list[str], []))
     g = game.value
 
     def advance(current: Game, orders: list[Order] | None = None) -> bool:
@@ -260,15 +257,8 @@ def Page() -> None:
             return
         error.set(None)
         refusal.set(None)
-        log_actor.set(WATCH)
         game.set(fresh)
         tick.set(tick.value + 1)
-
-    frame = solara.use_memo(lambda: g.frame(coverage.value), [g, tick.value, coverage.value])
-    lines = solara.use_memo(
-        lambda: g.log(log_actor.value or None, log_kinds.value),
-        [g, tick.value, log_actor.value, tuple(log_kinds.value)],
-    )
 
     solara.Title("Proxy war: dashboard")
     solara.Style(CSS)
@@ -284,16 +274,7 @@ def Page() -> None:
                     Clock(g, tick.value, playing, speed, lambda: advance(g))
                 Settings(ref, seed, side, values, reset)
                 Downloads(g, tick.value)
-            with solara.Column(gap="10px", style={"flex": "1 1 auto", "min-width": "0"}):
-                with solara.Row(gap="10px", style={"align-items": "flex-start"}):
-                    MapPanel(g, tick.value, frame.overlay, coverage)
-                    with solara.Column(gap="10px", style={"flex": "2 1 0", "min-width": "0"}):
-                        Chart(frame.charts["rung"])
-                        Chart(frame.charts["tension"])
-                with solara.Row(gap="10px", style={"align-items": "flex-start"}):
-                    for name in ("oil", "convoys", "casualties"):
-                        Chart(frame.charts[name], flex="1 1 0")
-                EventLog(g, lines, log_actor, log_kinds)
+            Theatre(g, tick.value)
         solara.HTML(tag="div", unsafe_innerHTML=escape(DISCLAIMER), classes=["wg-disclaimer"])
 
 
@@ -642,6 +623,31 @@ def Downloads(game: Game, tick: int) -> None:
             "settings: <code>wargame.replay.replay(path)</code> plays the game again.",
             classes=["wg-note"],
         )
+
+
+@solara.component
+def Theatre(game: Game, tick: int) -> None:
+    """The map, the charts and the event log of one viewer's picture of a game (the dashboard's,
+    and each seat's in the classroom)."""
+    coverage = solara.use_reactive(False)
+    log_actor = solara.use_reactive(WATCH)
+    log_kinds = solara.use_reactive(cast(list[str], []))
+    solara.use_effect(lambda: log_actor.set(WATCH), [game])  # a new game: the filter starts over
+    frame = solara.use_memo(lambda: game.frame(coverage.value), [game, tick, coverage.value])
+    lines = solara.use_memo(
+        lambda: game.log(log_actor.value or None, log_kinds.value),
+        [game, tick, log_actor.value, tuple(log_kinds.value)],
+    )
+    with solara.Column(gap="10px", style={"flex": "1 1 auto", "min-width": "0"}):
+        with solara.Row(gap="10px", style={"align-items": "flex-start"}):
+            MapPanel(game, tick, frame.overlay, coverage)
+            with solara.Column(gap="10px", style={"flex": "2 1 0", "min-width": "0"}):
+                Chart(frame.charts["rung"])
+                Chart(frame.charts["tension"])
+        with solara.Row(gap="10px", style={"align-items": "flex-start"}):
+            for name in ("oil", "convoys", "casualties"):
+                Chart(frame.charts[name], flex="1 1 0")
+        EventLog(game, lines, log_actor, log_kinds)
 
 
 @solara.component

@@ -21,7 +21,7 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
-from wargame.app import CSS, Chart, EventLog, MapPanel, Orders
+from wargame.app import CSS, Orders, Theatre
 from wargame.classroom import FACILITATOR, Classroom, Refused
 from wargame.cli import UsageError
 from wargame.exercise import load_pack
@@ -128,28 +128,6 @@ def News(game: Classroom, version: int) -> None:
         solara.HTML(
             tag="ul", unsafe_innerHTML=items or "<li>Nothing yet.</li>", classes=["wg-news"]
         )
-
-
-@solara.component
-def Theatre(view: Game, version: int) -> None:
-    """The map, the charts and the log of one viewer's picture."""
-    coverage = solara.use_reactive(False)
-    log_actor = solara.use_reactive("")
-    log_kinds = solara.use_reactive(cast(list[str], []))
-    frame = solara.use_memo(lambda: view.frame(coverage.value), [view, version, coverage.value])
-    lines = solara.use_memo(
-        lambda: view.log(log_actor.value or None, log_kinds.value),
-        [view, version, log_actor.value, tuple(log_kinds.value)],
-    )
-    with solara.Row(gap="10px", style={"align-items": "flex-start"}):
-        MapPanel(view, version, frame.overlay, coverage)
-        with solara.Column(gap="10px", style={"flex": "2 1 0", "min-width": "0"}):
-            Chart(frame.charts["rung"])
-            Chart(frame.charts["tension"])
-    with solara.Row(gap="10px", style={"align-items": "flex-start"}):
-        for name in ("oil", "convoys", "casualties"):
-            Chart(frame.charts[name], flex="1 1 0")
-    EventLog(view, lines, log_actor, log_kinds)
 
 
 @solara.component
