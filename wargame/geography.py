@@ -7,6 +7,7 @@ y rows from the southern edge, as in Mesa's grids.
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import json
 import math
@@ -181,6 +182,10 @@ def build_grid(geo: Geography, random: Random) -> RegionGrid:
     finally:
         if enabled:
             gc.enable()
+    # Mesa registers a pickling helper for each grid's own cell class, which keeps every grid's
+    # layers alive for the life of the process (a megabyte a run in a batch of thousands).
+    # Models here are never pickled (batches send results, not models): undo it.
+    copyreg.dispatch_table.pop(grid.cell_klass, None)
     grid.create_property_layer("country", default_value=0, dtype=int)
     grid.country.data[:] = geo.country
     grid.create_property_layer("land", default_value=False, dtype=bool)
