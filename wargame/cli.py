@@ -25,14 +25,16 @@ class UsageError(Exception):
     """A problem with the command line itself, reported as one line."""
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The scenario overrides a command was given (--set, and --days where it has one)."""
     pairs = dict(parse_override(text) for text in args.set or [])
     if getattr(args, "days", None) is not None:
         pairs["scenario.days"] = args.days
     return pairs
 
 
-def _out_dir(path: Path) -> Path:
+def output_folder(path: Path) -> Path:
+    """An output folder, created if need be, or one clear line saying why it cannot be."""
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {path}: exists and is not a folder")
     try:
@@ -64,8 +66,8 @@ _seed = _whole(0)
 def cmd_run(args: argparse.Namespace) -> int:
     from wargame.model import WargameModel
 
-    loaded = load_scenario(args.scenario, _overrides(args))
-    out = _out_dir(Path(args.out or f"runs/{loaded.name}_seed{args.seed}"))
+    loaded = load_scenario(args.scenario, overrides_from(args))
+    out = output_folder(Path(args.out or f"runs/{loaded.name}_seed{args.seed}"))
     model = WargameModel(loaded, seed=args.seed)
     record = model.run()
     record.write(out)
@@ -109,7 +111,7 @@ def human_summary(summary: dict[str, Any], out: Path | None = None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, _overrides(args))
+    loaded = load_scenario(args.scenario, overrides_from(args))
     spec = loaded.spec
     print(
         f"{loaded.origin}: valid: {spec.scenario.title}: {len(spec.actors)} sides, "
@@ -119,7 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, _overrides(args))
+    loaded = load_scenario(args.scenario, overrides_from(args))
     plain, _, _ = provenance.unwrap(loaded.raw)
     print(provenance.markdown_table(plain, loaded.sources, loaded.spec.references), end="")
     return 0

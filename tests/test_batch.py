@@ -1,0 +1,397 @@
+"""Batch experiments: seeds independent of workers and executors, sweeps, resume after a kill,
+failed runs, bad input, a real Dask cluster, sensitivity designs, and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from conftest import REPO, run_cli
+
+from wargame import WargameModel, batch, load_scenario
+from wargame.batch import flatten
+from wargame.cli import main
+from wargame.design import run_seed
+
+SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
+TABLES = ("runs.parquet", "daily.parquet")
+
+
+def batch_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    result = run_cli("batch", *args, cwd=REPO, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def same_files(a: Path, b: Path, names: tuple[str, ...] = TABLES) -> None:
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean 12-run batch on two local processes, which other tests compare against."""
+    out = tmp_path_factory.mktemp("small") / "batch"
+    result = batch_cli(*SMALL, "--workers", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_table_is_the_same_whatever_the_workers_and_equals_serial_runs(
+    small: Path, tmp_path: Path
+) -> None:
+    one = tmp_path / "one"
+    assert batch_cli(*SMALL, "--workers", "1", "--out", str(one)).returncode == 0
+    same_files(small, one)
+
+    runs = pd.read_parquet(small / "runs.parquet")
+    assert list(runs["run"]) == list(range(12))
+    assert runs["error"].isna().all()
+    daily = pq.read_table(small / "daily.parquet").to_pandas()
+    loaded = load_scenario("may2019", {"scenario.days": 30})
+    for i, row in runs.iterrows():
+        seed = run_seed(7, i)
+        assert row["seed"] == seed
+        record = WargameModel(loaded, seed=seed).run()
+        for key, expected in flatten(record.summary()).items():
+            got = row[key]
+            assert (expected is None and pd.isna(got)) or got == expected, (i, key)
+        expected_daily = record.daily()
+        got_daily = daily[daily["run"] == i].drop(columns="run").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got_daily, expected_daily, check_dtype=False)
+    assert list(daily.groupby("run")["day"].apply(list)) == [list(range(31))] * 12
+
+
+def test_sweep_crosses_values_and_summarises_each(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    result = batch_cli(
+        "may2019", "--runs", "3", "--days", "20", "--no-daily", "--out", str(out),
+        "--sweep", "actors.iran.resolve=0.3,0.9", "--sweep", "actors.us.resolve=0.5,0.8",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 12 and not (out / "daily.parquet").exists()
+    combos = list(zip(runs["actors.iran.resolve"], runs["actors.us.resolve"], strict=True))
+    assert combos[:4] == [(0.3, 0.5), (0.3, 0.8), (0.9, 0.5), (0.9, 0.8)]
+    assert combos == combos[:4] * 3
+    assert runs.groupby("actors.iran.resolve")["scenario_sha256"].nunique().tolist() == [2, 2]
+    for heading in ("By actors.iran.resolve", "By actors.us.resolve"):
+        assert heading in result.stdout
+    table = result.stdout.split("By actors.iran.resolve")[1].splitlines()
+    assert table[2].split()[:2] == ["0.3", "6"] and table[3].split()[:2] == ["0.9", "6"]
+
+
+def test_killed_batch_resumes_without_losing_or_repeating_runs(tmp_path: Path) -> None:
+    args = ["may2019", "--runs", "40", "--days", "30", "--workers", "1"]
+    out = tmp_path / "killed"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wargame", "batch", *args, "--out", str(out)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill takes the workers too
+    )
+    deadline = time.monotonic() + 120
+    while len(list((out / "parts").glob("*.runs.parquet"))) < 5:
+        assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = len(list((out / "parts").glob("*.runs.parquet")))
+    assert 5 <= kept < 40 and not (out / "runs.parquet").exists()
+
+    result = batch_cli(*args, "--out", str(out), "--resume")
+    assert result.returncode == 0, result.stderr
+    assert f"{kept} already done" in result.stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(runs["run"]) == list(range(40))
+    clean = tmp_path / "clean"
+    assert batch_cli(*args, "--out", str(clean)).returncode == 0
+    same_files(out, clean)
+
+    again = batch_cli(*args, "--out", str(out), "--resume")
+    assert again.returncode == 0 and "Outcomes" in again.stdout
+    same_files(out, clean)
+
+
+@contextmanager
+def threads(args, blocks):
+    """In-process workers, so that a test can replace what a run does."""
+    with ThreadPoolExecutor(2) as pool:
+        yield pool, 2, "2 threads"
+
+
+def test_a_failing_run_is_recorded_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    real = batch.simulate
+    bad = run_seed(1, 3)
+
+    def simulate(scenario, overrides, seed):
+        if seed == bad:
+            raise ZeroDivisionError("the umpire divided by zero")
+        return real(scenario, overrides, seed)
+
+    monkeypatch.setattr(batch, "open_executor", threads)
+    monkeypatch.setattr(batch, "simulate", simulate)
+    out = tmp_path / "failing"
+    code = main(["batch", "may2019", "--runs", "8", "--days", "10", "--out", str(out)])
+    assert code == 1
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 8
+    assert runs.loc[3, "error"] == "ZeroDivisionError: the umpire divided by zero"
+    assert pd.isna(runs.loc[3, "outcome"])
+    assert runs.drop(index=3)["error"].isna().all() and runs.drop(index=3)["outcome"].notna().all()
+    assert set(pq.read_table(out / "daily.parquet", columns=["run"])["run"].to_pylist()) == (
+        set(range(8)) - {3}
+    )
+    err = capsys.readouterr().err
+    assert "1 of 8 runs failed" in err and "run 3" in err
+
+
+def test_a_batch_where_every_run_fails_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def simulate(scenario, overrides, seed):
+        raise ValueError("no way")
+
+    monkeypatch.setattr(batch, "open_executor", threads)
+    monkeypatch.setattr(batch, "simulate", simulate)
+    out = tmp_path / "hopeless"
+    assert main(["batch", "may2019", "--runs", "3", "--days", "5", "--out", str(out)]) == 1
+    assert "No run finished" in capsys.readouterr().out
+    assert pd.read_parquet(out / "runs.parquet")["error"].eq("ValueError: no way").all()
+    assert main(["report", str(out)]) == 2
+
+
+def test_a_failing_executor_leaves_runs_missing_for_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    real = batch.run_block
+
+    def run_block(task):
+        if task.runs[0].index == 5:
+            raise MemoryError("worker lost")
+        return real(task)
+
+    monkeypatch.setattr(batch, "open_executor", threads)
+    monkeypatch.setattr(batch, "run_block", run_block)
+    args = ["batch", *SMALL, "--out", str(tmp_path / "broken")]
+    assert main(args) == 1
+    assert "--resume" in capsys.readouterr().err
+    assert not (tmp_path / "broken" / "runs.parquet").exists()
+    monkeypatch.setattr(batch, "run_block", real)
+    assert main([*args, "--resume"]) == 0
+    clean = tmp_path / "clean"
+    assert main(["batch", *SMALL, "--out", str(clean)]) == 0
+    same_files(tmp_path / "broken", clean)
+
+
+BAD = {
+    "unknown sweep key": (["--sweep", "actors.iran.resolv=0.3,0.9"], "--sweep actors.iran.resolv"),
+    "unknown vary key": (
+        ["--design", "morris", "--vary", "actors.iran.resolv=0.1:0.9"],
+        "--vary actors.iran.resolv",
+    ),
+    "sweep value out of range": (["--sweep", "actors.iran.resolve=0.3,1.5"], "less than or equal"),
+    "sweep without values": (["--sweep", "actors.iran.resolve"], "expected KEY=V1,V2"),
+    "empty sweep value": (["--sweep", "actors.iran.resolve=0.3,,0.9"], "an empty value"),
+    "vary not numbers": (["--design", "morris", "--vary", "actors.iran.resolve=a:b"], "numbers"),
+    "vary reversed": (["--design", "morris", "--vary", "actors.iran.resolve=0.9:0.1"], "below"),
+    "fractional days": (
+        ["--design", "morris", "--vary", "rules.decisions.memory_days=0.5:60"],
+        "valid integer",
+    ),
+    "sobol without vary": (["--design", "sobol", "--runs", "16"], "needs at least one --vary"),
+    "vary without design": (["--vary", "actors.iran.resolve=0.1:0.9"], "--design sobol or"),
+    "sobol not a power of 2": (
+        ["--design", "sobol", "--vary", "actors.iran.resolve=0.1:0.9"],
+        "power of 2",
+    ),
+    "bad set": (["--set", "actors.iran.resolve"], "expected KEY=VALUE"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    extra, message = BAD[case]
+    out = tmp_path / "never"
+    assert main(["batch", "may2019", "--runs", "12", "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+    assert not out.exists()
+
+
+def test_a_folder_is_not_overwritten_nor_resumed_with_other_arguments(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    before = {p.name: p.read_bytes() for p in small.iterdir()}
+    assert main(["batch", *SMALL, "--out", str(small)]) == 2
+    assert "already holds a batch; add --resume" in capsys.readouterr().err
+    assert main(["batch", *SMALL[:-1], "8", "--out", str(small), "--resume"]) == 2
+    assert "differs in: seed" in capsys.readouterr().err
+    assert before == {p.name: p.read_bytes() for p in small.iterdir()}
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    assert main(["batch", *SMALL, "--out", str(other)]) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert main(["batch", *SMALL, "--out", str(tmp_path / "none"), "--resume"]) == 2
+    assert "no batch to resume" in capsys.readouterr().err
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
+def test_the_command_line_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
+    result = batch_cli("may2019", "--runs", "4", "--sweep", "actors.iran.resolv=1,2")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: --sweep actors.iran.resolv: unknown key")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A real Dask scheduler and one single-threaded worker on 127.0.0.1."""
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
+    if dask is None:
+        pytest.skip("the 'dask' command is not installed next to this Python")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("dask")
+    common = {"cwd": logs, "stdout": subprocess.DEVNULL, "start_new_session": True}
+    procs = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stderr=open(logs / "scheduler.log", "w"),  # noqa: SIM115
+            **common,
+        )
+    ]
+    try:
+        procs.append(
+            subprocess.Popen(
+                [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                stderr=open(logs / "worker.log", "w"),  # noqa: SIM115
+                **common,
+            )
+        )
+        from distributed import Client
+
+        try:
+            with Client(address, timeout="30s") as client:
+                client.wait_for_workers(1, timeout=60)
+        except Exception as exc:
+            log = (logs / "scheduler.log").read_text() + (logs / "worker.log").read_text()
+            pytest.skip(f"a Dask scheduler and worker could not start: {exc}\n{log[-2000:]}")
+        yield address
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_dask_cluster_gives_the_same_table(
+    small: Path, dask_cluster: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "dask"
+    result = batch_cli(*SMALL, "--scheduler", dask_cluster, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"the Dask cluster at {dask_cluster}" in result.stderr
+    same_files(small, out)
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "nowhere"
+    result = batch_cli(*SMALL, "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--out", str(out))
+    assert result.returncode == 2 and "cannot connect" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("design", "runs", "total", "keys"),
+    [
+        ("sobol", 4, 16, {"S1", "S1_conf", "ST", "ST_conf"}),
+        ("morris", 3, 9, {"mu_star", "mu_star_conf", "sigma", "mu"}),
+    ],
+)
+def test_sensitivity_designs_write_their_indices(
+    design: str, runs: int, total: int, keys: set[str], tmp_path: Path
+) -> None:
+    out = tmp_path / design
+    result = batch_cli(
+        "may2019", "--runs", str(runs), "--days", "40", "--design", design, "--no-daily",
+        "--vary", "actors.iran.resolve=0.2:0.9", "--vary", "rules.decisions.memory_days=10:60",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Sensitivity" in result.stdout
+    table = pd.read_parquet(out / "runs.parquet")
+    assert len(table) == total
+    assert table["actors.iran.resolve"].between(0.2, 0.9).all()
+    days = table["rules.decisions.memory_days"]
+    assert days.between(10, 60).all() and (days == days.round()).all()
+    found = json.loads((out / "sensitivity.json").read_text())
+    assert found["design"] == design
+    assert list(found["factors"]) == ["actors.iran.resolve", "rules.decisions.memory_days"]
+    assert set(found["outcomes"]) >= {"peak_rung", "direct_exchange", "hormuz_flow_min_mbd"}
+    for result in found["outcomes"].values():
+        if "constant" not in result:
+            assert set(result) == keys
+            for values in result.values():
+                assert set(values) == set(found["factors"])
+                assert all(v is None or math.isfinite(v) for v in values.values())
+
+
+def test_report_is_one_self_contained_html_file(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = run_cli("report", str(small), "--out", str(out), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count("src='data:image/png;base64,") >= 5
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page and "<link" not in page
+    for text in ("not predictions", "Outcomes", "Escalation over time", "Key metrics"):
+        assert text in page
+    assert json.loads((small / "manifest.json").read_text())["scenario_sha256"] in page
+
+
+def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None:
+    out = tmp_path / "morris"
+    result = batch_cli(
+        "may2019", "--runs", "2", "--days", "20", "--design", "morris",
+        "--vary", "actors.iran.resolve=0.2:0.9", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Sensitivity</h2>" in page and "Outcome shares by actors.iran.resolve" in page
+
+
+def test_report_refuses_a_folder_without_a_finished_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no manifest.json" in capsys.readouterr().err

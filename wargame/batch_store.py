@@ -1,0 +1,197 @@
+"""A batch folder on disk, written so that a crash or a kill loses at most the runs in flight.
+
+    manifest.json          what defines the batch (written first; a resume must match it)
+    parts/block-N.*.parquet  each finished block of runs: its daily rows, then its runs rows
+    daily.parquet          consolidated from the parts, sorted by run and day
+    sensitivity.json       for --design sobol or morris
+    runs.parquet           written last: its presence means the batch is complete
+
+A block counts as finished once its runs part exists (it is written after its daily part).
+Consolidation streams the parts in block order, so a resumed batch gives the same files as a
+clean one, and holds no more than one row group of daily rows in memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from wargame import atomic
+from wargame.cli import UsageError
+
+MANIFEST = "manifest.json"
+RUNS = "runs.parquet"
+DAILY = "daily.parquet"
+SENSITIVITY = "sensitivity.json"
+PARTS = "parts"
+COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 1 << 16
+# Manifest fields that follow from the others: named only when nothing else differs.
+DERIVED = ("command", "total_runs", "block_size", "run_list_sha256")
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What a worker sends back for a block of runs: Parquet bytes, ready to be written."""
+
+    failed: int  # how many of its runs raised
+    runs: bytes
+    daily: bytes | None
+
+
+def table_from_rows(rows: list[dict[str, Any]]) -> pa.Table:
+    """A table with a column for every key of any row (a failed run's row has fewer keys)."""
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    return pa.table({name: [row.get(name) for row in rows] for name in names})
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression=COMPRESSION)
+    return buffer.getvalue()
+
+
+def check_folder(folder: Path, resume: bool) -> None:
+    """Refuse a folder that is a file, or that already holds something when not resuming."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder}: exists and is not a folder")
+    if resume:
+        if not (folder / MANIFEST).is_file():
+            raise UsageError(f"--resume: {folder} holds no batch to resume (no {MANIFEST})")
+        return
+    if not folder.exists() or not any(folder.iterdir()):
+        return
+    if (folder / MANIFEST).exists():
+        raise UsageError(
+            f"--out {folder}: already holds a batch; add --resume to complete it, "
+            "or choose another folder"
+        )
+    raise UsageError(f"--out {folder}: is not empty; choose a new or empty folder")
+
+
+def check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """A batch is resumed only with the arguments (and scenario) that started it."""
+    try:
+        stored = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--resume: cannot read {folder / MANIFEST}: {exc}") from None
+    differs = [key for key in manifest if stored.get(key) != manifest[key]]
+    if differs:
+        named = [key for key in differs if key not in DERIVED] or differs
+        raise UsageError(
+            f"--resume: {folder} holds a different batch (it differs in: {', '.join(named)}); "
+            f"it was started with: {stored.get('command', '?')}"
+        )
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    atomic.write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def is_complete(folder: Path) -> bool:
+    return (folder / RUNS).is_file()
+
+
+def _part(folder: Path, block: int, table: str) -> Path:
+    return folder / PARTS / f"block-{block:06d}.{table}.parquet"
+
+
+def finished_blocks(folder: Path) -> set[int]:
+    """Blocks whose results are on disk; leftovers of writes cut short are removed."""
+    parts = folder / PARTS
+    if not parts.is_dir():
+        return set()
+    for leftover in parts.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+    return {int(path.name.split(".")[0].removeprefix("block-")) for path in _blocks(folder, "runs")}
+
+
+def write_block(folder: Path, block: int, result: BlockResult) -> None:
+    if result.daily is not None:
+        atomic.write_bytes(_part(folder, block, "daily"), result.daily)
+    atomic.write_bytes(_part(folder, block, "runs"), result.runs)
+
+
+def _blocks(folder: Path, table: str) -> list[Path]:
+    return sorted((folder / PARTS).glob(f"block-*.{table}.parquet"))
+
+
+def _unified(paths: list[Path]) -> pa.Schema:
+    """One schema for all parts: a column missing from a part is null there, an integer column
+    that is fractional elsewhere becomes floating point, and a column with no value at all is
+    stored as integers (the summary fields that can be empty are days)."""
+    schema = pa.unify_schemas([pq.read_schema(p) for p in paths], promote_options="permissive")
+    return pa.schema(
+        [
+            f.with_type(pa.string() if f.name == "error" else pa.int64())
+            if pa.types.is_null(f.type)
+            else f
+            for f in schema
+        ]
+    )
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    if table.schema.equals(schema):
+        return table
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(len(table), f.type))
+    return table.select(schema.names).cast(schema)
+
+
+def write_daily(folder: Path) -> None:
+    """Stream every block's daily rows into daily.parquet, in row groups of about
+    ``ROW_GROUP_ROWS`` rows, holding no more than one row group in memory."""
+    paths = _blocks(folder, "daily")
+    if not paths:
+        return
+    schema = _unified(paths)
+    floats = [f.name for f in schema if pa.types.is_floating(f.type)]
+    options = {
+        "compression": COMPRESSION,
+        # Metrics change little from day to day: split floats into byte planes, which
+        # compress a third smaller; the other columns are dictionary-encoded as usual.
+        "use_byte_stream_split": floats,
+        "use_dictionary": [f.name for f in schema if f.name not in floats],
+    }
+    with (
+        atomic.replacing(folder / DAILY) as tmp,
+        pq.ParquetWriter(tmp, schema, **options) as writer,
+    ):
+        group: list[pa.Table] = []
+        for i, path in enumerate(paths):
+            group.append(_conform(pq.read_table(path), schema))
+            if sum(len(t) for t in group) >= ROW_GROUP_ROWS or i == len(paths) - 1:
+                table = pa.concat_tables(group)
+                writer.write_table(table, row_group_size=len(table))
+                group = []
+
+
+def read_runs(folder: Path) -> pa.Table:
+    """Every finished run's row (small: one row per run), sorted by run."""
+    paths = _blocks(folder, "runs")
+    tables = [pq.read_table(path) for path in paths]
+    table = pa.concat_tables(tables, promote_options="permissive")
+    return _conform(table, _unified(paths)).sort_by("run")
+
+
+def finish(folder: Path, runs: pa.Table) -> None:
+    """Write runs.parquet, which marks the batch complete, then drop the consolidated parts
+    and whatever an earlier, interrupted consolidation left behind."""
+    atomic.write_bytes(folder / RUNS, parquet_bytes(runs))
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink()
+    parts = folder / PARTS
+    if parts.is_dir():
+        trash = folder / f".{PARTS}.consolidated"
+        shutil.rmtree(trash, ignore_errors=True)
+        parts.rename(trash)
+        shutil.rmtree(trash)
