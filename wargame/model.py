@@ -188,7 +188,7 @@ class WargameModel(mesa.Model):
             {c for cell in self.geo.corridor.cells if (c := self.geo.country_of(cell))} - {origin}
         )
         self._convoy_stops: dict[str, int] = {}
-        self.isr_fields = interdiction.asset_fields(self)
+        self.isr_coverage = interdiction.owner_coverage(self)
         self.coverage: dict[str, np.ndarray] = {}
         self.coverage_surges: set[str] = set()
         interdiction.update_coverage(self)
@@ -309,8 +309,7 @@ class WargameModel(mesa.Model):
         for actor in self.actor_list:
             actor.beliefs.forget(memory)
         escalation.relax(self)
-        surging = {o for o in self.isr_fields if self.actors[o].isr_surge_until >= self.day}
-        if surging != self.coverage_surges:
+        if interdiction.surging(self) != self.coverage_surges:
             interdiction.update_coverage(self)
         self.ladder.update(self.day)
         self._log_posture()

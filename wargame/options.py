@@ -58,7 +58,7 @@ def _targets(
         case "mediate":
             yield from ((f"{a}:{b}", None) for a, b in model.rival_pairs if aid not in (a, b))
         case "isr_surge":
-            if aid in model.isr_fields:
+            if aid in model.isr_coverage:
                 yield None, None
         case "authorise_interdiction" | "suspend_interdiction":
             yield from ((c, None) for c in model.corridor_countries if c in actor.spec.reach)
@@ -87,7 +87,7 @@ def _targets(
             yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
         case "shoot_down_drone":
             yield from (
-                (other, None) for other in actor.spec.adversaries if other in model.isr_fields
+                (other, None) for other in actor.spec.adversaries if other in model.isr_coverage
             )
         case "strike_militia" | "strike_state":
             for other in actor.spec.adversaries:

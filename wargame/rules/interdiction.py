@@ -26,32 +26,31 @@ if TYPE_CHECKING:
     from wargame.orders import Order
 
 
-def asset_fields(model: WargameModel) -> dict[str, list[tuple[str, np.ndarray]]]:
-    """Per owner, each asset's detection field before surges (computed once per model)."""
-    fields: dict[str, list[tuple[str, np.ndarray]]] = {}
-    for aid, asset in model.spec.isr.items():
+def owner_coverage(model: WargameModel) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per owner, its coverage without and with a surge, worked out once per model: a surge
+    then changes the map by a choice between the two, not a pass over every asset."""
+    factor = model.spec.rules.interdiction.isr_surge_factor
+    unseen: dict[str, np.ndarray] = {}
+    for asset in model.spec.isr.values():
         lat, lon = model.locate(asset.place, asset.lat, asset.lon)
         distance = model.geo.distance_field_km(lat, lon)
         field = asset.detection * np.exp(-((distance / asset.radius_km) ** 2))
-        fields.setdefault(asset.owner, []).append((aid, field))
-    return fields
+        unseen[asset.owner] = unseen.get(asset.owner, 1.0) * (1.0 - field)
+    return {owner: (1.0 - u, 1.0 - u**factor) for owner, u in unseen.items()}
+
+
+def surging(model: WargameModel) -> set[str]:
+    return {o for o in model.isr_coverage if model.actors[o].isr_surge_until >= model.day}
 
 
 def update_coverage(model: WargameModel) -> None:
-    """Recompute each owner's coverage and the combined ``intel_coverage`` layer."""
-    factor = model.spec.rules.interdiction.isr_surge_factor
+    """Set each owner's coverage and the combined ``intel_coverage`` layer for today's surges."""
+    model.coverage_surges = surging(model)
     unseen_total = np.ones((model.geo.nx, model.geo.ny))
-    for owner, fields in model.isr_fields.items():
-        unseen = np.ones_like(unseen_total)
-        surge = model.actors[owner].isr_surge_until >= model.day
-        for _, field in fields:
-            unseen *= (1.0 - field) ** (factor if surge else 1.0)
-        model.coverage[owner] = 1.0 - unseen
-        unseen_total *= unseen
+    for owner, (normal, surged) in model.isr_coverage.items():
+        model.coverage[owner] = surged if owner in model.coverage_surges else normal
+        unseen_total *= 1.0 - model.coverage[owner]
     model.grid.intel_coverage.data[:] = 1.0 - unseen_total
-    model.coverage_surges = {
-        o for o in model.isr_fields if model.actors[o].isr_surge_until >= model.day
-    }
 
 
 def surge(model: WargameModel, order: Order) -> None:
