@@ -26,7 +26,6 @@ class Site(FixedAgent):
         self.country = model.geo.country_of(cell.coordinate) or "sea"
         self.evacuated = spec.evacuated
         self.offline_mbd = 0.0  # oil capacity knocked out and not yet repaired
-        self.repaired_on = 0
 
     @property
     def name(self) -> str:

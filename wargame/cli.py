@@ -186,12 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="open the dashboard in the browser (watch or play a side)")
     _scenario_arg(serve, required=False)
-    serve.add_argument("--port", type=_port, default=8521, help="port (default 8521)")
-    serve.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this machine only)",
-    )
+    _listen_args(serve, 8521)
     serve.add_argument("--seed", type=_seed, default=1, help="first seed offered (default 1)")
     _set_arg(serve)
     serve.set_defaults(func=_lazy("wargame.app", "cmd_serve"))
@@ -231,12 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     classroom.add_argument(
         "exercise", help="an exercise pack (see docs/teaching.md), e.g. prepare_for_proxy_war"
     )
-    classroom.add_argument("--port", type=_port, default=8541, help="port (default 8541)")
-    classroom.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1; use 0.0.0.0 for a classroom network)",
-    )
+    _listen_args(classroom, 8541, "; use 0.0.0.0 for a classroom network")
     classroom.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
     classroom.add_argument(
         "--teams", help="sides played by teams, comma-separated (default: every playable side)"
@@ -252,6 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
     debrief.add_argument("--out", help="the HTML file (default FOLDER/debrief.html)")
     debrief.set_defaults(func=_lazy("wargame.debrief", "cmd_debrief"))
     return parser
+
+
+def _listen_args(parser: argparse.ArgumentParser, port: int, tip: str = "") -> None:
+    """Where a server listens: this machine only, unless --host says otherwise."""
+    parser.add_argument("--port", type=_port, default=port, help=f"port (default {port})")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=f"address to listen on (default 127.0.0.1: this machine only{tip})",
+    )
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:

@@ -129,6 +129,7 @@ def build(folder: Path, runs: int) -> str:
         f"<tr><th>Teams</th><td>{e(teams)}</td></tr>"
         f"<tr><th>Played</th><td>{played} of {info.turns} turns, "
         f"{game.state['day']} days from {pack.scenario.spec.scenario.start_date}</td></tr>"
+        f"<tr><th>Session</th><td>planned for {info.duration_minutes} minutes</td></tr>"
         f"<tr><th>Seed</th><td>{game.state['seed']}</td></tr></table>",
         "<h2>Where your game stands</h2>",
         f"<p class='note'>Compared with {len(games)} games of the same exercise played by the "

@@ -327,6 +327,8 @@ class MapView:
             owner = m.actors[site.owner]
             shape = SITE_SHAPES.get(site.kind, "circle")
             title = f"{site.name} ({owner.name})"
+            if site.spec.personnel:
+                title += f", {site.staff:,} people"
             if site.is_oil:
                 status = (
                     "operating"

@@ -215,10 +215,6 @@ class HumanPolicy:
     def __init__(self) -> None:
         self.pending: list[Order] | None = None
 
-    @property
-    def ready(self) -> bool:
-        return self.pending is not None
-
     def submit(self, orders: list[Order], options: list[Order]) -> None:
         """Take a person's orders for the day: like a computer side, at most one reaction and
         one change of standing policy, each among today's legal orders."""

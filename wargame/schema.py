@@ -200,7 +200,6 @@ class PostureRules(Strict):
     vulnerability: PerLevel  # share of an attack's harm that lands, per level
     readiness_cost: PerLevel  # readiness lost a day, per level
     readiness_recovery: Prob
-    evacuation_protection: Prob  # share of harm avoided at an evacuated mission
     deploy_days: Days  # from the order to arrival in theatre
 
 

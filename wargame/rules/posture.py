@@ -3,10 +3,11 @@
 Each side sets a force-protection level per country (NORMAL, ALPHA, BRAVO, CHARLIE, DELTA, as in
 US doctrine). A higher level lets a smaller share of an attack's harm land (``vulnerability``)
 and costs readiness every day (``readiness_cost``); readiness recovers at ``readiness_recovery``
-and scales the side's own strikes. An evacuated mission avoids ``evacuation_protection`` of the
-harm. Allies that follow a leader copy its posture ``follow_lag_days`` later, but never above
-the level their ``support`` allows (support 0.5 follows up to BRAVO). Deployments take
-``deploy_days`` to arrive; they are announced at once, which both deters and provokes.
+and scales the side's own strikes. At a mission whose non-essential staff have been sent home,
+harm lands in proportion to the people still there. Allies that follow a leader copy its posture
+``follow_lag_days`` later, but never above the level their ``support`` allows (support 0.5
+follows up to BRAVO). Deployments take ``deploy_days`` to arrive; they are announced at once,
+which both deters and provokes.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ def vulnerability(model: WargameModel, site: Site) -> float:
     owner = model.actors[site.owner]
     level = POSTURE_LEVELS[owner.posture.get(site.country, 0)]
     share = getattr(rules.vulnerability, level)
-    if site.evacuated:
-        share *= 1.0 - rules.evacuation_protection
+    if site.spec.personnel:  # fewer people present, fewer to harm
+        share *= site.staff / site.spec.personnel
     return share
 
 
