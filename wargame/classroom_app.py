@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any, cast
@@ -299,7 +300,8 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         allowed = ", ".join(playable)
         raise UsageError(f"--teams: {', '.join(unknown)} not playable in {pack.name} ({allowed})")
     check_port(args.host, args.port)
-    folder = Path(args.out or f"runs/classroom_{pack.name}_seed{args.seed}")
+    started = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    folder = Path(args.out or f"runs/classroom_{pack.name}_{started}")
     if (folder / "game.json").exists():
         raise UsageError(f"--out {folder}: a game is already saved there; choose another folder")
     GAME = Classroom(pack, seed=args.seed, teams=teams, folder=folder)

@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     classroom.add_argument(
         "--teams", help="sides played by teams, comma-separated (default: every playable side)"
     )
-    classroom.add_argument("--out", help="game folder (default runs/classroom_EXERCISE_seedS)")
+    classroom.add_argument("--out", help="game folder (default runs/classroom_EXERCISE_DATE_TIME)")
     classroom.set_defaults(func=_lazy("wargame.classroom_app", "cmd_classroom"))
 
     debrief = sub.add_parser("debrief", help="write the after-action report of a classroom game")
