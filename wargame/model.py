@@ -214,8 +214,8 @@ class WargameModel(mesa.Model):
             actor.policy = (players or {}).get(actor.aid) or ComputerPolicy(stream)
         self.lane_owners: dict[str, frozenset[str]] = {}
         self.candidates = {a.aid: candidates(self, a) for a in self.actor_list}
-        self._tension_start = self.key_tension()
         self._apply_history()
+        self._tension_start = self.key_tension()  # on the start date, history included
         self.ladder.update(0)
         self._log_posture()
         self.datacollector = mesa.DataCollector(model_reporters=self.record.reporters())
