@@ -208,6 +208,15 @@ def test_python_api_for_notebooks():
     assert np.isfinite(frame.select_dtypes("number").to_numpy()).all()
 
 
+def test_a_run_stops_at_its_last_day():
+    model = WargameModel(load_scenario("may2019", {"scenario.days": 20}), seed=2)
+    model.run_for(30)  # asks for more than the run has left
+    assert model.day == 20 and not model.running and len(model.record.daily()) == 21
+    with pytest.raises(RuntimeError, match="day 20 was its last"):
+        model.step()
+    assert model.day == 20 and model.record.summary()["days"] == 20
+
+
 def test_a_non_editable_install_finds_its_data_from_anywhere(tmp_path):
     target = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]

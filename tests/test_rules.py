@@ -99,6 +99,60 @@ def test_hitting_back_settles_part_of_the_score():
     assert model.tension[us.index, iran.index] < before
 
 
+@pytest.mark.parametrize(
+    ("order", "rule"),
+    [
+        (Order("us", "ease_sanctions", "oil"), economy.change_sanctions),
+        (Order("us", "end_escort", "gulf"), posture.escort),
+    ],
+)
+def test_goodwill_eases_the_grievance_of_those_it_touches(order, rule):
+    model = world()
+    iran, us = model.actors["iran"], model.actors["us"]
+    before = model.tension[iran.index, us.index]
+    act = rule(model, order)
+    assert act.tone == "goodwill"
+    perception.learn(model, iran, perception.Perceived(act, "us", 1.0, 1))
+    assert model.tension[iran.index, us.index] < before
+
+
+def test_talks_refused_move_no_one_and_talks_agreed_ease_grievance_against_the_mediator():
+    model = world(**{"rules.diplomacy.mediation_success": 0.0})
+    us, iraq = model.actors["us"], model.actors["iraq"]
+    model.tension[us.index, iraq.index] = 0.3
+    offer = Order("iraq", "mediate", "us:iran")
+    refused = diplomacy.mediate(model, offer, np.random.default_rng(0))
+    assert refused.tone == "neutral"
+    perception.learn(model, us, perception.Perceived(refused, "iraq", 1.0, 1))
+    assert model.tension[us.index, iraq.index] == 0.3
+    agreed = event(model, "mediation", "iraq", "us", "Baghdad", tone="goodwill")
+    perception.learn(model, us, perception.Perceived(agreed, "iraq", 1.0, 1))
+    assert model.tension[us.index, iraq.index] < 0.3
+
+
+@pytest.mark.parametrize("gain", [0.5, 5.0, 5000.0])
+def test_grievance_stays_between_none_and_all_however_grave_the_blow(gain):
+    model = world(**{"rules.escalation.tension_gain": gain})
+    us, iran = model.actors["us"], model.actors["iran"]
+    strike = event(model, "state_strike", "iran", "us", "al_asad", casualties=500)
+    perception.learn(model, us, perception.Perceived(strike, "iran", 1.0, 1))
+    assert model.tension[us.index, iran.index] <= 1.0
+    answer = event(model, "state_strike", "us", "iran", "bandar_abbas", casualties=500)
+    perception.learn(model, us, perception.Perceived(answer, "us", 1.0, 1))  # catharsis
+    assert model.tension[us.index, iran.index] >= 0.0
+    model.run_for(30)
+    assert ((model.tension >= 0.0) & (model.tension <= 1.0)).all()
+
+
+def test_no_side_blames_itself_for_what_it_did_not_do():
+    model = world()
+    model.run_for(60)
+    for observer in model.actor_list:
+        for heard in observer.beliefs.heard:
+            mine = observer.aid in (heard.event.actor, heard.event.directed_by)
+            assert mine or heard.blamed != observer.aid, (observer.aid, heard.event)
+
+
 def test_third_parties_hear_late():
     model = world()
     model.step()  # day 1

@@ -8,7 +8,7 @@ and whom the victim blamed (and how sure it was). The truth (``actor``) and the 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from wargame.ladder import Rung
 
@@ -33,6 +33,11 @@ INCIDENT_KINDS: dict[str, Rung] = {
     "closure_attempt": Rung.SUSTAINED_DIRECT,
     "coordination": Rung.HARASSMENT,
 }
+
+# How an incident touches those it concerns: it angers them (the usual case), eases their
+# grievance (an act of goodwill: sanctions eased, a force withdrawn, talks agreed), or leaves them
+# unmoved (an offer of talks refused). The rule that makes an event says which.
+Tone = Literal["hostile", "goodwill", "neutral"]
 
 COVERT_KINDS = frozenset({"convoy_detected", "convoy_delivered", "coordination"})
 
@@ -67,6 +72,7 @@ class Event:
     casualties: int = 0
     directed_by: str | None = None  # the sponsor that ordered a proxy's act
     order: str | None = None  # the order that caused it, if any
+    tone: Tone = "hostile"
     details: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -25,7 +25,7 @@ import numpy as np
 from agents import Actor, Convoy, Force, Site, Tanker
 from agents.units import timetable
 from wargame.geography import Cell, build_grid
-from wargame.incidents import INCIDENT_KINDS, Event
+from wargame.incidents import INCIDENT_KINDS, Event, Tone
 from wargame.ladder import outcome_class
 from wargame.options import candidates, legal_orders
 from wargame.orders import Order
@@ -241,8 +241,17 @@ class WargameModel(mesa.Model):
         return self.day >= self.days
 
     # ----- the day -----
+    def run_for(self, duration: float | int) -> None:
+        """Play ``duration`` days, or up to the run's end if it comes first."""
+        remaining = self.days - self.day
+        if remaining > 0:
+            super().run_for(min(duration, remaining))
+
     def step(self) -> None:
         day = self.day
+        if day > self.days:  # Mesa counts the day before calling this: undo it
+            self.steps -= 1
+            raise RuntimeError(f"the run has ended: day {self.days} was its last")
         self._stepping = True
         self.epoch += 1
         self.record.start_day(day)
@@ -336,6 +345,7 @@ class WargameModel(mesa.Model):
         directed_by: str | None = None,
         details: dict[str, Any] | None = None,
         day: int | None = None,
+        tone: Tone = "hostile",
     ) -> Event:
         """An event (of today, unless ``day`` says) at a site, a named place or a cell."""
         if isinstance(where, tuple):
@@ -357,6 +367,7 @@ class WargameModel(mesa.Model):
             directed_by=directed_by,
             order=order.kind if order else None,
             details=details or {},
+            tone=tone,
         )
 
     def repeat_key(self, order: Order) -> tuple[str, str | None]:
@@ -515,11 +526,9 @@ class WargameModel(mesa.Model):
                     item.actor, item.order, item.place if item.place in self.sites else item.target
                 )
                 self.actors[item.actor].last_order_day[self.repeat_key(order)] = when
-            heard = perception.Perceived(
-                event, item.blamed or item.actor, item.confidence or 1.0, when
-            )
             for observer in self.actor_list:
-                perception.learn(self, observer, heard)
+                blamed, sure = perception.as_reported(observer, event, item.blamed, item.confidence)
+                perception.learn(self, observer, perception.Perceived(event, blamed, sure, when))
         self._fade_until(day, 0)
 
     def _fade_until(self, day: int, until: int) -> int:

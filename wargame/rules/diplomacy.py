@@ -48,4 +48,5 @@ def mediate(model: WargameModel, order: Order, rng: np.random.Generator) -> Even
         + ("agreed" if agreed else "refused"),
         order=order,
         details={"other": second, "agreed": agreed},
+        tone="goodwill" if agreed else "neutral",
     )

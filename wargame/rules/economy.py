@@ -96,6 +96,7 @@ def change_sanctions(model: WargameModel, order: Order) -> Event:
         f"{'tightened' if tighten else 'eased'} {sector}: {level}",
         rung=Rung.GESTURES if tighten else Rung.CALM,
         order=order,
+        tone="hostile" if tighten else "goodwill",
     )
 
 
@@ -131,7 +132,7 @@ def close_strait(model: WargameModel, order: Order, rng: np.random.Generator) ->
         order.actor,
         model.closure_target(order.actor),
         "Strait of Hormuz",
-        f"strait closed for about {days} days",
+        f"strait closed for about {days} day{'' if days == 1 else 's'}",
         order=order,
         details={"days": days},
     )

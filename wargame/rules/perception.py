@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 DENIABLE_KINDS = frozenset(
     {"tanker_sabotage", "oil_facility_attack", "base_attack", "rocket_attack"}
 )
-GOODWILL_OUTCOMES = frozenset({"eased", "withdrawn", "returned", "lowered", "agreed"})
 
 
 def suspects(model: WargameModel, doer: Actor, where: str) -> list[str]:
@@ -51,10 +50,21 @@ def attribute(
     right = rng.random() < p_right
     confidence = float(np.clip(rng.normal(p_right, noise), 0.05, 0.99))
     where = event.details.get("lane") or model.geo.country_of(event.cell) or ""
-    others = suspects(model, doer, where)
+    others = [s for s in suspects(model, doer, where) if s != observer.aid]  # it knows its hand
     if right or not others:
         return event.actor, confidence
     return others[int(rng.integers(len(others)))], confidence
+
+
+def as_reported(
+    observer: Actor, event: Event, blamed: str | None, confidence: float | None
+) -> tuple[str, float]:
+    """Whom ``observer`` blames for an incident before the start, told as it was reported: the
+    doer and its director know the truth, and a side named for what it did not do knows better
+    (it blames the doer); every other side holds the reported blame."""
+    if observer.aid in (event.actor, event.directed_by) or blamed == observer.aid:
+        return event.actor, 1.0
+    return blamed or event.actor, confidence or 1.0
 
 
 def stake(model: WargameModel, observer: Actor, target: str) -> float:
@@ -95,14 +105,14 @@ def learn(model: WargameModel, observer: Actor, heard: Perceived) -> None:
     observer.beliefs.heard.append(heard)
     event = heard.event
     severity = model.severity(event)
-    if severity <= 0.0 or heard.blamed is None:
+    if severity <= 0.0 or heard.blamed is None or event.tone == "neutral":
         return
     rules = model.spec.rules.escalation
     row = model.tension[observer.index]
     if observer.aid in (event.actor, event.directed_by):
         if event.kind in HOSTILE_KINDS and event.target != observer.aid:
             victim = model.actors[event.target].index
-            row[victim] -= rules.catharsis * severity * row[victim]
+            _move(row, victim, 0.0, rules.catharsis * severity)
         return
     if observer.aid in event.details.get("threatens", ()):
         # A warning, not a blow: fear of the doer and of the side it armed or coordinated.
@@ -112,19 +122,24 @@ def learn(model: WargameModel, observer: Actor, heard: Perceived) -> None:
     if share <= 0.0 or heard.blamed == observer.aid:
         return
     blamed = model.actors[heard.blamed]
-    if event.outcome in GOODWILL_OUTCOMES:
-        row[blamed.index] -= rules.tension_gain * severity * share * row[blamed.index]
+    if event.tone == "goodwill":
+        _move(row, blamed.index, 0.0, rules.tension_gain * severity * share)
         return
     targets = [(blamed.index, 1.0)] + [
         (model.actors[s].index, observer.spec.sponsor_blame) for s in blamed.sponsors()
     ]
     for index, weight in targets:
-        push = rules.tension_gain * severity * share * weight
-        row[index] += push * (1.0 - row[index])
+        _move(row, index, 1.0, rules.tension_gain * severity * share * weight)
         observer.beliefs.harm[index] += severity * share * weight
     if "lane" in event.details:
         lane = event.details["lane"]
         observer.beliefs.lane_trouble[lane] = observer.beliefs.lane_trouble.get(lane, 0.0) + share
+
+
+def _move(row: np.ndarray, index: int, goal: float, rate: float) -> None:
+    """Move a grievance a share ``rate`` of the way to ``goal`` (0 or 1), never past it: a
+    grave enough blow fills the room left, it does not overflow it."""
+    row[index] += min(rate, 1.0) * (goal - row[index])
 
 
 def deliver_pending(model: WargameModel) -> None:

@@ -53,6 +53,7 @@ def _posture_event(
         rung=Rung.SHOW_OF_FORCE if raised else Rung.CALM,
         order=order,
         details={"country": country, "level": POSTURE_LEVELS[new]},
+        tone="hostile" if raised else "goodwill",
     )
 
 
@@ -76,6 +77,7 @@ def evacuate(model: WargameModel, order: Order) -> Event:
         "non-essential staff ordered to leave" if site.evacuated else "returned",
         rung=Rung.SHOW_OF_FORCE if site.evacuated else Rung.CALM,
         order=order,
+        tone="hostile" if site.evacuated else "goodwill",
     )
 
 
@@ -87,10 +89,10 @@ def deploy(model: WargameModel, order: Order) -> Event:
     if order.kind == "deploy":
         force.arrives_on = model.day + model.spec.rules.posture.deploy_days
         outcome = f"{force.name} ordered to {model.nearest_place(force.station)}"
-        rung = Rung.SHOW_OF_FORCE
+        rung, tone = Rung.SHOW_OF_FORCE, "hostile"
     else:
         force.leave()
-        outcome, rung = "withdrawn", Rung.CALM
+        outcome, rung, tone = "withdrawn", Rung.CALM, "goodwill"
     return model.make_event(
         "deployment",
         order.actor,
@@ -100,6 +102,7 @@ def deploy(model: WargameModel, order: Order) -> Event:
         rung=rung,
         order=order,
         details={"unit": force.uid, "unit_kind": force.kind},
+        tone=tone,
     )
 
 
@@ -122,6 +125,7 @@ def escort(model: WargameModel, order: Order) -> Event:
         rung=Rung.SHOW_OF_FORCE if start else Rung.CALM,
         order=order,
         details={"lane": lane},
+        tone="hostile" if start else "goodwill",
     )
 
 
