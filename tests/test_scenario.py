@@ -63,6 +63,8 @@ def test_unknown_key_is_named_with_a_suggestion(scenario_file):
         ("[sites.abqaiq]\ncapacity_mbd = inf\n", "sites.abqaiq.capacity_mbd", "finite"),
         ("[rules.escalation]\nmemory_days = 0\n", "rules.escalation.memory_days", "or equal to 1"),
         ('[actors.pmu]\nsponsor = "qods"\n', "actors.pmu.sponsor", "did you mean 'quds'"),
+        ('[actors.pmu]\nsponsor = "pmu"\n', "actors.pmu.sponsor", "cannot name itself"),
+        ('[actors.us]\nallies = ["uk", "iran"]\n', "actors.us.allies[1]", "also an adversary"),
         ('[actors.iran]\norders = ["hold", "nuke"]\n', "actors.iran.orders[1]", "order 'nuke'"),
         (
             '[sites.far]\nname = "Far"\nkind = "base"\nowner = "us"\nlat = 60.0\nlon = 10.0\n',
@@ -89,6 +91,25 @@ def test_each_problem_is_one_clear_line(scenario_file, body, key, words):
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{path}: {key}: ")
     assert words in lines[0]
+
+
+def test_a_run_needs_two_different_sides_at_its_heart(scenario_file):
+    path = scenario_file(EXTENDS + 'key_pair = ["us", "us"]\n')
+    assert errors_of(path) == [f"{path}: scenario.key_pair: needs two different actors"]
+
+
+def test_a_section_that_is_not_a_table_is_named(scenario_file):
+    path = scenario_file('scenario = "x"\n')
+    lines = errors_of(path)
+    assert lines[0] == f"{path}: scenario: must be a table, like [scenario] (got 'x')"
+
+
+def test_a_problem_inherited_through_extends_names_the_file_it_is_in(scenario_file):
+    parent = scenario_file(EXTENDS + "[actors.iran]\nresolve = 7.0\n", "parent.toml")
+    child = scenario_file('[scenario]\nextends = "parent.toml"\nname = "child"\n', "child.toml")
+    assert errors_of(child) == [
+        f"{parent}: actors.iran.resolve: input should be less than or equal to 1 (got 7.0)"
+    ]
 
 
 def test_a_new_actor_missing_keys_lists_them_all(scenario_file):
@@ -125,6 +146,11 @@ def test_an_unknown_override_key_is_refused_by_name():
     assert lines == ["--set actors.iran.resolvee: unknown key; did you mean 'resolve'?"]
 
 
+def test_an_override_cannot_invent_a_side():
+    lines = errors_of("may2019", {"actors.irann.resolve": 0.5})
+    assert lines == ["--set actors.irann.resolve: unknown actor 'irann'; did you mean 'iran'?"]
+
+
 def test_an_override_below_a_value_is_refused():
     lines = errors_of("may2019", {"actors.iran.resolve.deep": 1})
     assert len(lines) == 1 and "is a value, not a table" in lines[0]
@@ -154,10 +180,23 @@ def test_cli_refuses_bad_options_with_exit_2(tmp_path):
     bad_days = run_cli("run", "may2019", "--days", "zero")
     assert bad_days.returncode == 2 and "--days" in bad_days.stderr
     assert "Traceback" not in bad_days.stderr
+    too_long = run_cli("run", "may2019", "--days", "100000", "--out", out)
+    assert too_long.returncode == 2 and too_long.stderr.startswith("error: --days: ")
     bad_out = tmp_path / "file"
     bad_out.write_text("x")
     refused = run_cli("run", "may2019", "--days", "2", "--out", str(bad_out))
     assert refused.returncode == 2 and "not a folder" in refused.stderr
+
+
+def test_a_run_never_writes_over_a_different_run(tmp_path):
+    out = tmp_path / "o"
+    assert run_cli("run", "may2019", "--days", "5", "--out", str(out)).returncode == 0
+    kept = (out / "events.jsonl").read_bytes()
+    again = run_cli("run", "may2019", "--days", "5", "--out", str(out))  # the same run: fine
+    assert again.returncode == 0 and (out / "events.jsonl").read_bytes() == kept
+    other = run_cli("run", "may2019", "--days", "6", "--out", str(out))
+    assert other.returncode == 2 and "holds another run" in other.stderr
+    assert (out / "events.jsonl").read_bytes() == kept
 
 
 def test_validate_and_scenarios_commands():

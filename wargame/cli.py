@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from wargame import provenance
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.record import DISCLAIMER
-from wargame.scenario import ScenarioError, load_scenario, parse_override, shipped
+from wargame.scenario import COMMAND_LINE, ScenarioError, load_scenario, parse_override, shipped
 
 USAGE_ERROR = 2
 
@@ -66,13 +67,35 @@ _seed = _whole(0)
 def cmd_run(args: argparse.Namespace) -> int:
     from wargame.model import WargameModel
 
-    loaded = load_scenario(args.scenario, overrides_from(args))
-    out = output_folder(Path(args.out or f"runs/{loaded.name}_seed{args.seed}"))
+    overrides = overrides_from(args)
+    loaded = load_scenario(args.scenario, overrides)
+    settings = f"_{loaded.sha256[:8]}" if overrides else ""  # other settings, another folder
+    out = Path(args.out or f"runs/{loaded.name}_seed{args.seed}{settings}")
+    _refuse_another_run(out, loaded.sha256, args.seed)
+    out = output_folder(out)
     model = WargameModel(loaded, seed=args.seed)
     record = model.run()
     record.write(out)
     print(human_summary(record.summary(), out))
     return 0
+
+
+def _refuse_another_run(folder: Path, sha256: str, seed: int) -> None:
+    """Never write over a different run: a folder may hold only this scenario and seed (whose
+    files a new run reproduces byte for byte)."""
+    path = folder / "summary.json"
+    if not path.is_file():
+        return
+    try:
+        held = json.loads(path.read_text(encoding="utf-8"))
+        same = held.get("scenario_sha256") == sha256 and held.get("seed") == seed
+    except (OSError, ValueError, AttributeError):
+        same = False
+    if not same:
+        raise UsageError(
+            f"--out {folder}: holds another run (other settings or seed); choose another "
+            "folder, or remove it first"
+        )
 
 
 def human_summary(summary: dict[str, Any], out: Path | None = None) -> str:
@@ -271,6 +294,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _as_given(line: str, args: argparse.Namespace) -> str:
+    """A problem with the run's length names --days when that is how it was given."""
+    if getattr(args, "days", None) is None:
+        return line
+    return line.replace(f"{COMMAND_LINE} scenario.days:", "--days:", 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -279,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ScenarioError as exc:
         for line in exc.lines:
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {_as_given(line, args)}", file=sys.stderr)
         return USAGE_ERROR
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -93,23 +93,55 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+Layer = tuple[Path, dict[str, Any]]  # a file and what it says, before merging
+
+
+def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> list[Layer]:
+    """The file and the files it extends, the file itself first."""
     if path.resolve() in seen:
         chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
         raise ScenarioError([f"{path}: scenario.extends: circular: {chain}"])
     raw = read_toml(path)
-    parent_ref = raw.get("scenario", {}).get("extends")
+    info = raw.get("scenario")
+    parent_ref = info.get("extends") if isinstance(info, dict) else None
     if parent_ref is None:
-        return raw
+        return [(path, raw)]
     if not isinstance(parent_ref, str):
         raise ScenarioError([f"{path}: scenario.extends: must be a scenario name or path"])
     try:
         parent_path = resolve_path(parent_ref, relative_to=path.parent)
     except ScenarioError as exc:
         raise ScenarioError([f"{path}: scenario.extends: {line}" for line in exc.lines]) from None
-    parent = _read_with_parents(parent_path, (*seen, path.resolve()))
-    parent.get("scenario", {}).pop("extends", None)
-    return _merge(parent, raw)
+    return [(path, raw), *_read_with_parents(parent_path, (*seen, path.resolve()))]
+
+
+def _merged(layers: list[Layer]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for _, raw in reversed(layers):
+        tree = _merge(tree, raw)
+    info = tree.get("scenario")
+    if isinstance(info, dict):
+        info.pop("extends", None)
+    return tree
+
+
+def _depth_in(raw: Any, key: str) -> int:
+    """How many parts of a dotted key (``actors.us.allies[0]``) a file's tree holds."""
+    parts = key.replace("[", ".").replace("]", "").split(".")
+    for depth, part in enumerate(parts):
+        if isinstance(raw, dict) and part in raw:
+            raw = raw[part]
+        elif isinstance(raw, list) and part.isdigit() and int(part) < len(raw):
+            raw = raw[int(part)]
+        else:
+            return depth
+    return len(parts)
+
+
+def _file_of(layers: list[Layer], key: str) -> Path:
+    """The file a problem at ``key`` comes from: the one that says most of it (the most
+    derived file on a tie), so an error inherited through ``extends`` names the parent."""
+    return max(layers, key=lambda layer: _depth_in(layer[1], key))[0]
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -126,11 +158,22 @@ def parse_override(text: str) -> tuple[str, Any]:
         return key, value.strip()
 
 
+# Tables of named entities (actors, sites, ...): an override may change one, never invent one.
+ENTITIES = frozenset(
+    name
+    for name, spec in Scenario.model_fields.items()
+    if typing.get_origin(spec.annotation) is dict and typing.get_args(spec.annotation)[0] is not str
+)
+
+
 def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):
         here = ".".join(parts[: depth + 1])
+        if depth == 1 and parts[0] in ENTITIES and part not in node:
+            what = parts[0].rstrip("s") if parts[0] != "isr" else "surveillance asset"
+            raise ScenarioError([f"{COMMAND_LINE} {key}: {_unknown(part, node, what)}"])
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and not provenance.is_wrapper(node):
@@ -159,8 +202,10 @@ def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
 def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
     """Load, merge, override and validate a scenario; raise ScenarioError with every problem."""
     path = resolve_path(str(ref))
-    origin = str(path) if Path(str(ref)).suffix == ".toml" or Path(str(ref)).exists() else str(ref)
-    raw = _read_with_parents(path)
+    by_path = Path(str(ref)).suffix == ".toml" or Path(str(ref)).exists()
+    origin = str(path) if by_path else str(ref)
+    layers = _read_with_parents(path)
+    raw = _merged(layers)
     override_keys: list[str] = []
     for key, value in (overrides or {}).items():
         _apply_override(raw, key, value)
@@ -170,7 +215,10 @@ def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> L
         hit = any(
             key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in override_keys
         )
-        return f"{COMMAND_LINE} {key}" if hit else f"{origin}: {key}"
+        if hit:
+            return f"{COMMAND_LINE} {key}"
+        found = _file_of(layers, key)
+        return f"{origin if found == path else found}: {key}"
 
     plain, sources, problems = provenance.unwrap(raw)
     lines = [f"{where(k)}: {msg}" for k, msg in problems]
@@ -226,6 +274,13 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
         if value is not None and value not in known:
             problems.append((key, _unknown(value, known, what)))
 
+    def need_other(key: str, value: str | None, aid: str) -> None:
+        """An actor named by another (an ally, a sponsor...): it must exist and not be itself."""
+        if value == aid:
+            problems.append((key, f"'{aid}' cannot name itself here"))
+        else:
+            need(key, value, actors, "actor")
+
     def locate(key: str, place: str | None, lat: float | None, lon: float | None) -> None:
         if place is not None and (lat is not None or lon is not None):
             problems.append((key, "give either 'place' or 'lat' and 'lon', not both"))
@@ -244,6 +299,8 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
 
     for i, aid in enumerate(spec.scenario.key_pair):
         need(f"scenario.key_pair[{i}]", aid, actors, "actor")
+    if len(set(spec.scenario.key_pair)) < len(spec.scenario.key_pair):
+        problems.append(("scenario.key_pair", "needs two different actors"))
     reachable = set(geo.countries[1:]) | set(geo.lanes)
     for aid, actor in spec.actors.items():
         key = f"actors.{aid}"
@@ -254,9 +311,12 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
             need(f"{key}.orders[{i}]", order, CATALOGUE, "order")
         for group in ("adversaries", "allies"):
             for i, other in enumerate(getattr(actor, group)):
-                need(f"{key}.{group}[{i}]", other, actors - {aid}, "actor")
-        need(f"{key}.sponsor", actor.sponsor, actors - {aid}, "actor")
-        need(f"{key}.follows", actor.follows, actors - {aid}, "actor")
+                need_other(f"{key}.{group}[{i}]", other, aid)
+        for i, other in enumerate(actor.allies):
+            if other in actor.adversaries:
+                problems.append((f"{key}.allies[{i}]", f"'{other}' is also an adversary"))
+        need_other(f"{key}.sponsor", actor.sponsor, aid)
+        need_other(f"{key}.follows", actor.follows, aid)
         if actor.follows and (actor.support is None or actor.follow_lag_days is None):
             problems.append(
                 (key, "an actor that follows another needs 'support' and 'follow_lag_days'")
@@ -273,7 +333,7 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
     for aid, row in spec.tension.items():
         need(f"tension.{aid}", aid, actors, "actor")
         for other in row:
-            need(f"tension.{aid}.{other}", other, actors - {aid}, "actor")
+            need_other(f"tension.{aid}.{other}", other, aid)
     for sid, site in spec.sites.items():
         need(f"sites.{sid}.owner", site.owner, actors, "actor")
         locate(f"sites.{sid}", site.place, site.lat, site.lon)
@@ -290,9 +350,7 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
         for i, country in enumerate(policy.interdiction):
             need(f"policies.{aid}.interdiction[{i}]", country, geo.countries[1:], "country")
         if policy.sanctions is not None:
-            need(
-                f"policies.{aid}.sanctions.target", policy.sanctions.target, actors - {aid}, "actor"
-            )
+            need_other(f"policies.{aid}.sanctions.target", policy.sanctions.target, aid)
     for lane, owners in spec.rules.sabotage.tanker_owners.items():
         for owner in owners:
             need(f"rules.sabotage.tanker_owners.{lane}.{owner}", owner, actors, "actor")

@@ -101,4 +101,6 @@ def describe(root: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return key, f"must be a table, like [{key}] (got {shown})"
     return key, f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
