@@ -16,12 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, run_cli
 
-from wargame import WargameModel, batch, load_scenario
+from wargame import WargameModel, batch, load_scenario, report_charts
 from wargame.batch import flatten
 from wargame.cli import main
 from wargame.design import run_seed
@@ -395,3 +396,24 @@ def test_report_refuses_a_folder_without_a_finished_batch(
 ) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert "no manifest.json" in capsys.readouterr().err
+
+
+def test_runs_of_different_lengths_are_drawn_with_gaps_and_described_as_a_range(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "lengths"
+    result = batch_cli(
+        "may2019", "--runs", "2", "--sweep", "scenario.days=3,6", "--out", str(out)
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "4 runs of 3 to 6 days" in result.stderr and "4 runs of 3 to 6 days" in result.stdout
+    assert main(["report", str(out)]) == 0
+    assert "4 of 3 to 6 days" in (out / "report.html").read_text(encoding="utf-8")
+
+    runs = pd.read_parquet(out / "runs.parquet")
+    groups = [(str(d), g["run"].to_numpy()) for d, g in runs.groupby("scenario.days")]
+    short, long = report_charts.fan_lines(out / "daily.parquet", groups, 6)
+    for name, line in short.items():
+        assert np.isfinite(line[:4]).all() and np.isnan(line[4:]).all(), name
+    for name, line in long.items():
+        assert np.isfinite(line).all() and (line <= 8).all(), name

@@ -28,7 +28,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from wargame import atomic, batch_store
-from wargame.batch_summary import render
+from wargame.batch_summary import days_text, render
 from wargame.cli import UsageError, output_folder
 from wargame.design import Plan, Run, plan_from_args
 from wargame.record import Record
@@ -153,9 +153,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with open_executor(args, len(todo)) as (executor, slots, where):
             if not args.resume:
                 batch_store.write_manifest(output_folder(folder), manifest)
-            print(
-                _start_line(plan, folder, where, plan.total - _runs_in(plan, todo)), file=sys.stderr
-            )
+            done_before = plan.total - _runs_in(plan, todo)
+            print(_start_line(plan, manifest, folder, where, done_before), file=sys.stderr)
             broken = execute(plan, folder, executor, slots, todo)
     if broken:
         print(f"error: {broken}", file=sys.stderr)
@@ -179,11 +178,11 @@ def _runs_in(plan: Plan, blocks: list[int]) -> int:
     return sum(len(_block_runs(plan, b)) for b in blocks)
 
 
-def _start_line(plan: Plan, folder: Path, where: str, done: int) -> str:
+def _start_line(plan: Plan, manifest: dict[str, Any], folder: Path, where: str, done: int) -> str:
     design = "" if plan.design == "grid" else f" ({plan.design} design, N={plan.runs})"
     resumed = f", {done} already done" if done else ""
     return (
-        f"{plan.name}: {plan.total} runs of {plan.days} days{design} on {where} "
+        f"{plan.name}: {plan.total} runs of {days_text(manifest)}{design} on {where} "
         f"-> {folder}{resumed}"
     )
 

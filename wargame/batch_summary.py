@@ -37,6 +37,19 @@ def finished(runs: pd.DataFrame) -> pd.DataFrame:
     return ok
 
 
+def days_text(manifest: dict[str, Any]) -> str:
+    """How long the runs are: the batch's length, or the range of a swept or varied length
+    (``scenario.days``), so that a header never claims one length for all runs."""
+    key = "scenario.days"
+    if key in manifest["sweep"]:
+        low, high = min(manifest["sweep"][key]), max(manifest["sweep"][key])
+    elif key in manifest["vary"]:
+        low, high = manifest["vary"][key]
+    else:
+        return f"{manifest['days']} days"
+    return f"{low} to {high} days"
+
+
 def wilson(k: int, n: int) -> tuple[float, float]:
     """95% Wilson score interval of a share k/n: honest for small n and shares near 0 or 1."""
     if n == 0:
@@ -102,7 +115,7 @@ def render(manifest: dict[str, Any], runs: pd.DataFrame, sensitivity: dict[str, 
     ok = finished(runs)
     failed = len(runs) - len(ok)
     lines = [
-        f"{manifest['scenario_name']}: {len(runs)} runs of {manifest['days']} days, "
+        f"{manifest['scenario_name']}: {len(runs)} runs of {days_text(manifest)}, "
         f"base seed {manifest['seed']}, design {manifest['design']}"
         + (f"; {failed} failed" if failed else ""),
         DISCLAIMER,

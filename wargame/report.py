@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from wargame import atomic, batch_store
-from wargame.batch_summary import finished, metric_ranges, outcome_shares, rung_distribution
+from wargame.batch_summary import (
+    days_text,
+    finished,
+    metric_ranges,
+    outcome_shares,
+    rung_distribution,
+)
 from wargame.cli import UsageError
 from wargame.document import e, image, page
 from wargame.ladder import LADDER, OUTCOMES
@@ -84,7 +90,7 @@ def _header(manifest: dict[str, Any], runs: pd.DataFrame, ok: pd.DataFrame) -> s
             "Scenario",
             f"{e(manifest['scenario'])} (SHA-256 <code>{manifest['scenario_sha256']}</code>)",
         ),
-        ("Runs", f"{len(runs)} of {manifest['days']} days, {failed} failed"),
+        ("Runs", f"{len(runs)} of {days_text(manifest)}, {failed} failed"),
         ("Design", e(manifest["design"])),
         ("Base seed", f"{manifest['seed']} (run i's seed derives from it and i)"),
         ("Fixed values", e(_pairs(manifest["set"])) or "none"),
@@ -155,7 +161,8 @@ def _escalation_section(ok: pd.DataFrame, groups: Groups, daily: Path | None) ->
             image(
                 fan_chart(daily, groups, days),
                 "The rung of the crisis by day: the median run, the middle half of runs and "
-                "90% of runs (5th to 95th percentile), with the mean as a thin line.",
+                "90% of runs (5th to 95th percentile), with the mean as a thin line; each day "
+                "counts the runs that lasted to it.",
             )
         )
     else:
@@ -163,7 +170,8 @@ def _escalation_section(ok: pd.DataFrame, groups: Groups, daily: Path | None) ->
     parts.append(
         image(
             direct_exchange_chart(ok, groups, days),
-            "Share of runs in which the key pair has struck each other directly, by day.",
+            "Share of runs in which the key pair has struck each other directly, by day, "
+            "among the runs that lasted to that day.",
         )
     )
     dist = rung_distribution(ok)

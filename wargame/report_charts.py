@@ -44,32 +44,43 @@ def _rung_counts(daily: Path, groups: Groups, days: int) -> np.ndarray:
 
 
 def _quantile(counts: np.ndarray, q: float) -> np.ndarray:
-    """The q-quantile rung for each day, from per-day counts of runs at each rung."""
+    """The q-quantile rung for each day, from per-day counts of runs at each rung; NaN on a
+    day that no run lasted to (runs of different lengths), which the chart leaves as a gap."""
     cumulative = counts.cumsum(axis=-1)
-    total = cumulative[..., -1:]
-    return (cumulative < q * np.maximum(total, 1)).sum(axis=-1)
+    total = cumulative[..., -1]
+    rung = (cumulative < q * total[..., None]).sum(axis=-1).astype(float)
+    return np.where(total > 0, rung, np.nan)
+
+
+def fan_lines(daily: Path, groups: Groups, days: int) -> list[dict[str, np.ndarray]]:
+    """The lines of each panel of the fan chart, by day: the 5th, 25th, 50th, 75th and 95th
+    percentile rungs and the mean, NaN on a day that no run of the panel lasted to."""
+    panels = []
+    for counts in _rung_counts(daily, groups, days):
+        n = counts.sum(axis=-1)
+        total = (counts * np.arange(RUNGS)).sum(axis=-1)
+        lines = {f"p{round(100 * q)}": _quantile(counts, q) for q in (0.05, 0.25, 0.5, 0.75, 0.95)}
+        lines["mean"] = np.divide(total, n, out=np.full(n.shape, np.nan), where=n > 0)
+        panels.append(lines)
+    return panels
 
 
 def fan_chart(daily: Path, groups: Groups, days: int) -> bytes:
     """The rung by day: median, middle half and 90% of the runs, and the mean; a panel each."""
-    counts = _rung_counts(daily, groups, days)
+    panels = fan_lines(daily, groups, days)
     cols = min(len(groups), 2)
     rows = -(-len(groups) // cols)
     fig = Figure(figsize=(9, 3.2 * rows), layout="tight")
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
     x = np.arange(days + 1)
-    for ax, (label, _), c in zip(axes.flat, groups, counts, strict=False):
-        n = np.maximum(c.sum(axis=-1), 1)
-        ax.fill_between(
-            x, _quantile(c, 0.05), _quantile(c, 0.95), step="mid", color="#f4c7a1", label="5-95%"
-        )
-        ax.fill_between(
-            x, _quantile(c, 0.25), _quantile(c, 0.75), step="mid", color="#e0873a", label="25-75%"
-        )
-        ax.step(x, _quantile(c, 0.5), where="mid", color="#7a2e0b", lw=1.8, label="median")
-        ax.plot(x, (c * np.arange(RUNGS)).sum(axis=-1) / n, color="#333", lw=0.8, label="mean")
+    for ax, (label, _), line in zip(axes.flat, groups, panels, strict=False):
+        ax.fill_between(x, line["p5"], line["p95"], step="mid", color="#f4c7a1", label="5-95%")
+        ax.fill_between(x, line["p25"], line["p75"], step="mid", color="#e0873a", label="25-75%")
+        ax.step(x, line["p50"], where="mid", color="#7a2e0b", lw=1.8, label="median")
+        ax.plot(x, line["mean"], color="#333", lw=0.8, label="mean")
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("day")
+        ax.set_xlim(0, days)  # the same days in every panel: a shorter group ends early
         ax.set_yticks(range(RUNGS))
         ax.set_ylim(-0.2, RUNGS - 0.8)
         ax.grid(alpha=0.3)
@@ -82,15 +93,19 @@ def fan_chart(daily: Path, groups: Groups, days: int) -> bytes:
 
 
 def direct_exchange_chart(ok: pd.DataFrame, groups: Groups, days: int) -> bytes:
-    """Share of runs whose key pair has struck each other directly by each day; a line each."""
+    """Share of runs whose key pair has struck each other directly by each day, among the runs
+    that lasted to that day; a line each, with a gap after the longest run of a group."""
     fig = Figure(figsize=(9, 3), layout="tight")
     ax = fig.subplots()
     x = np.arange(days + 1)
-    first = ok.set_index("run")["direct_exchange_day"]
+    by_run = ok.set_index("run")
     for label, members in groups:
-        when = first.loc[members].to_numpy(float)
-        share = [(when <= d).sum() / max(len(when), 1) for d in x]
-        ax.step(x, 100 * np.array(share), where="post", label=label)
+        when = by_run.loc[members, "direct_exchange_day"].to_numpy(float)
+        lasted = by_run.loc[members, "days"].to_numpy(float)
+        struck = np.array([((when <= d) & (lasted >= d)).sum() for d in x], dtype=float)
+        alive = np.array([(lasted >= d).sum() for d in x], dtype=float)
+        share = np.divide(struck, alive, out=np.full(len(x), np.nan), where=alive > 0)
+        ax.step(x, 100 * share, where="post", label=label)
     ax.set_xlabel("day")
     ax.set_ylabel("% of runs")
     ax.set_ylim(bottom=0)
