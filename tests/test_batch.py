@@ -22,10 +22,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, run_cli
 
-from wargame import WargameModel, batch, load_scenario, report_charts
+from wargame import WargameModel, batch, load_scenario, report_charts, sensitivity
 from wargame.batch import flatten
-from wargame.cli import main
-from wargame.design import run_seed
+from wargame.cli import build_parser, main
+from wargame.design import MORRIS_MEANING, plan_from_args, run_seed
 
 SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
 TABLES = ("runs.parquet", "daily.parquet")
@@ -386,9 +386,29 @@ def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None
         "--vary", "actors.iran.resolve=0.2:0.9", "--out", str(out),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "moves 2/3 of its range" in result.stdout
     assert main(["report", str(out)]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>Sensitivity</h2>" in page and "Outcome shares by actors.iran.resolve" in page
+    assert MORRIS_MEANING in page
+
+
+def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
+    """What the summary, the report and the docs say mu* measures, checked against SALib on an
+    outcome that is linear in the keys."""
+    args = build_parser().parse_args(
+        ["batch", "may2019", "--runs", "4", "--design", "morris",
+         "--vary", "actors.iran.resolve=0.2:0.9", "--vary", "rules.decisions.memory_days=10:60"]
+    )  # fmt: skip
+    plan = plan_from_args(args)
+    x = plan.design_matrix()
+    moves = np.abs(np.diff(x.reshape(4, 3, 2), axis=1)) / [0.7, 50]  # within each trajectory
+    assert np.unique(moves.round(9)).tolist() == [0, round(2 / 3, 9)]
+    found = sensitivity._indices(plan, 3 * x[:, 0] - 0.1 * x[:, 1])
+    assert found["mu_star"]["actors.iran.resolve"] == pytest.approx(3 * 0.7)
+    assert found["mu_star"]["rules.decisions.memory_days"] == pytest.approx(0.1 * 50)
+    assert "2/3 of its range" in MORRIS_MEANING
+    assert "moves a key 2/3 of its range" in (REPO / "docs" / "batch.md").read_text()
 
 
 def test_report_refuses_a_folder_without_a_finished_batch(

@@ -6,10 +6,12 @@ read it, so they never disagree.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import pandas as pd
 
+from wargame.design import MORRIS_MEANING
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.record import DISCLAIMER
 
@@ -177,6 +179,10 @@ def sensitivity_lines(sensitivity: dict[str, Any]) -> list[str]:
         + ("Sobol: first-order S1 / total ST" if sobol else "Morris: mu* / sigma")
         + ", per outcome)"
     ]
+    if not sobol:
+        lines += textwrap.wrap(
+            f"{MORRIS_MEANING}.", 96, initial_indent="  ", subsequent_indent="  "
+        )
     outcomes = sensitivity["outcomes"]
     labels = sensitivity["outcome_labels"]
     lines.append(f"  {'':32}" + "".join(f" {labels[name]:>21}" for name in outcomes))

@@ -22,6 +22,7 @@ import itertools
 import json
 import shlex
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from importlib import metadata
 from typing import Any, NamedTuple
@@ -32,6 +33,16 @@ from wargame.cli import overrides_from
 from wargame.scenario import ScenarioError, load_scenario, parse_override, resolve_path, shipped
 
 MORRIS_LEVELS = 4
+# SALib's Morris step as a share of each key's range, levels / (2 (levels - 1)): 2/3 with 4.
+# Its elementary effects are output changes divided by this share.
+MORRIS_STEP = Fraction(MORRIS_LEVELS, 2 * (MORRIS_LEVELS - 1))
+MORRIS_MEANING = (
+    f"mu* is the mean absolute change in an outcome when a key moves {MORRIS_STEP} of its range "
+    f"(one step of the design), divided by {MORRIS_STEP}: it is in the outcome's units per the "
+    "key's whole range (for an effect that is linear, the size of the change from LOW to "
+    "HIGH); sigma is the standard deviation of those effects (large with interactions or "
+    "non-linearity)"
+)
 MANIFEST_FORMAT = 1
 
 

@@ -24,6 +24,7 @@ from wargame.batch_summary import (
     rung_distribution,
 )
 from wargame.cli import UsageError
+from wargame.design import MORRIS_MEANING
 from wargame.document import e, image, page
 from wargame.ladder import LADDER, OUTCOMES
 from wargame.report_charts import (
@@ -199,8 +200,7 @@ def _sensitivity_section(sensitivity: dict[str, Any]) -> str:
         "First-order (S1) and total (ST) Sobol indices: the share of an outcome's variance due "
         "to a key alone, and with its interactions."
         if sobol
-        else "Morris screening: mu* is the mean absolute effect of moving a key one step of its "
-        "range, sigma the spread of that effect (interactions or non-linearity)."
+        else f"Morris screening: {MORRIS_MEANING}."
     )
     head = (
         f"<h2>Sensitivity</h2><p>{intro} Each design point is a single seeded run, so the "
