@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +126,56 @@ def test_killed_batch_resumes_without_losing_or_repeating_runs(tmp_path: Path) -
     again = batch_cli(*args, "--out", str(out), "--resume")
     assert again.returncode == 0 and "Outcomes" in again.stdout
     same_files(out, clean)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not exited (a zombie waits only to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_batch_killed_outright_leaves_no_local_worker_behind(tmp_path: Path) -> None:
+    out = tmp_path / "orphans"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wargame", "batch", "may2019", "--runs", "400", "--days", "30",
+         "--workers", "2", "--out", str(out)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, to clean up whatever the test leaves
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "parts").glob("*.runs.parquet")):
+            assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
+            time.sleep(0.05)
+        workers = _children(process.pid)  # two workers and multiprocessing's resource tracker
+        assert len(workers) >= 2
+        process.kill()  # the batch alone, as kill -9 PID does
+        process.wait()
+        deadline = time.monotonic() + 60  # a liveness bound, not a measure of speed
+        while left := {pid for pid in workers if _running(pid)}:
+            assert time.monotonic() < deadline, f"processes left behind: {left}"
+            time.sleep(0.1)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @contextmanager

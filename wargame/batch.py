@@ -14,6 +14,8 @@ import gc
 import json
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ from wargame.scenario import LoadedScenario, ScenarioError, load_scenario
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BLOCKS_PER_SLOT = 2  # blocks in flight per worker: enough to keep it busy, bounded memory
+PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is still there
 
 
 @dataclass(frozen=True)
@@ -200,11 +203,29 @@ def open_executor(args: argparse.Namespace, blocks: int) -> Iterator[tuple[Execu
         return
     workers = min(args.workers or os.cpu_count() or 1, blocks)
     os.environ.update(SINGLE_THREAD)  # inherited by the workers: one numeric thread each
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool, workers, f"{workers} local process{'es' if workers > 1 else ''}"
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker as soon as the batch process is gone. A batch killed
+    outright (kill -9) cannot shut its pool down, and its workers would live on, blocked on the
+    pipe to it, each holding a loaded model's memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _connect(address: str) -> Any:
