@@ -86,13 +86,13 @@ def test_a_team_orders_only_for_its_side_and_only_legal_orders():
     options = classroom.options(us)
     assert options and all(o.actor == "us" for o in options)
     with pytest.raises(Refused):
-        classroom.submit(us, [Order("iran", "threaten_closure")])
+        classroom.submit(us, [Order("iran", "threaten_closure")], 1)
     with pytest.raises(Refused):
-        classroom.submit("forged", [options[1]])
+        classroom.submit("forged", [options[1]], 1)
     with pytest.raises(OrderRefused):
-        classroom.submit(us, [Order("us", "strike_state", "atlantis")])
+        classroom.submit(us, [Order("us", "strike_state", "atlantis")], 1)
     with pytest.raises(Refused):
-        classroom.advance(us)  # only the facilitator advances
+        classroom.advance(us, 1)  # only the facilitator advances
     with pytest.raises(Refused):
         classroom.options(classroom.tokens[FACILITATOR])  # the facilitator holds no side
 
@@ -101,14 +101,14 @@ def test_a_turn_resolves_when_all_teams_submit_or_the_facilitator_advances(tmp_p
     classroom = game(tmp_path)
     us, iran, boss = (classroom.tokens[r] for r in ("us", "iran", FACILITATOR))
     standing = next(o for o in classroom.options(us) if o.kind in STANDING)
-    classroom.submit(us, [standing])
+    classroom.submit(us, [standing], 1)
     assert classroom.waiting == ["iran"] and classroom.turn == 1
-    classroom.submit(iran, [Order("iran", "hold")])  # the last team resolves the turn
+    classroom.submit(iran, [Order("iran", "hold")], 1)  # the last team resolves the turn
     days = classroom.pack.spec.exercise.days_per_turn
     assert classroom.turn == 2 and classroom.model.day == days
     assert {**standing.to_dict(), "day": 1, "by": "HumanPolicy"} in classroom.model.record.orders
     # Turn 2: the facilitator moves on without Iran; Iran holds.
-    classroom.advance(boss)
+    classroom.advance(boss, 2)
     assert classroom.model.day == 2 * days
     assert not [
         o for o in classroom.model.record.orders if o["actor"] in ("us", "iran") and o["day"] > 1
@@ -118,14 +118,35 @@ def test_a_turn_resolves_when_all_teams_submit_or_the_facilitator_advances(tmp_p
     assert (tmp_path / "events.jsonl").exists() and "tokens" not in saved
 
 
+def test_an_action_for_a_resolved_turn_is_refused_and_changes_nothing():
+    """A double-click on Advance resolves one turn, not two; orders chosen for a turn that
+    resolved without them do not apply to the next."""
+    classroom = game()
+    iran, boss = classroom.tokens["iran"], classroom.tokens[FACILITATOR]
+    threat = next(o for o in classroom.options(iran) if o.kind == "threaten_closure")
+    classroom.advance(boss, 1)
+    day = classroom.model.day
+    with pytest.raises(Refused, match="turn 1 has already been resolved"):
+        classroom.advance(boss, 1)
+    with pytest.raises(Refused, match="turn 1 has resolved without these orders; choose again for"):
+        classroom.submit(iran, [threat], 1)
+    with pytest.raises(Refused, match="turn 3 has not begun"):
+        classroom.advance(boss, 3)
+    assert (
+        classroom.turn == 2 and classroom.model.day == day and classroom.waiting == ["us", "iran"]
+    )
+    classroom.submit(iran, [threat], 2)
+    assert classroom.submitted == {"iran": [threat]}
+
+
 def test_the_facilitator_controls_the_game():
     classroom = game()
     boss = classroom.tokens[FACILITATOR]
     classroom.pause(boss)
     with pytest.raises(Refused):
-        classroom.advance(boss)
+        classroom.advance(boss, 1)
     for team in classroom.teams:  # submitted while paused: the turn waits for the facilitator
-        classroom.submit(classroom.tokens[team], [])
+        classroom.submit(classroom.tokens[team], [], 1)
     assert classroom.turn == 1
     classroom.pause(boss, False)
     assert classroom.turn == 2
@@ -137,7 +158,7 @@ def test_the_facilitator_controls_the_game():
     classroom.fire(boss, index)
     assert classroom.news[-1]["text"] == classroom.pack.spec.injects[index].text
     day = classroom.model.day
-    classroom.advance(boss)
+    classroom.advance(boss, 2)
     mediation = [
         e for e in classroom.model.record.events if e.kind == "mediation" and e.day == day + 1
     ]
@@ -145,7 +166,7 @@ def test_the_facilitator_controls_the_game():
     classroom.end(boss)
     assert classroom.ended
     with pytest.raises(Refused):
-        classroom.advance(boss)
+        classroom.advance(boss, 3)
 
 
 def test_scheduled_and_triggered_injects_fire_once():

@@ -51,6 +51,13 @@ class Seat:
     def order(self, group: str, kind: str) -> None:
         self.page.locator(f".wg-orders .{group} .wg-kind-{kind}").click()
 
+    def chosen(self, group: str) -> str:
+        """The kind of order selected in a group (the reaction, or the standing policy)."""
+        classes = self.page.locator(f".wg-orders .{group} .wg-kind.v-item--active").get_attribute(
+            "class"
+        )
+        return (classes or "").split("wg-kind-")[1].split()[0]
+
     def submit(self, resolves: int | None = None) -> None:
         """Submit the chosen orders; the last team's submission resolves the turn."""
         self.page.locator(".wg-end-turn").click()
@@ -93,12 +100,25 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     for seat in (boss, us):
         seat.wait_turn(3)
 
-    # Turn 3: the US lowers its posture; Iran is still thinking when the facilitator moves on.
+    # Turn 3: the US lowers its posture; Iran is still thinking (it has chosen a strike, and
+    # its target list is drawn) when the facilitator moves on, with a double-click: one turn
+    # resolves, and Iran's choice does not carry over to turn 4.
     us.order("wg-reaction", "lower_posture")
     us.submit()
-    boss.page.locator(".wg-advance").click()
+    iran.order("wg-reaction", "strike_state")
+    iran.page.wait_for_selector(".wg-reaction-target")
+    boss.page.locator(".wg-advance").dblclick()
     for seat in (boss, us, iran):
         seat.wait_turn(4)
+    iran.page.wait_for_selector(".wg-reaction-target", state="detached")
+    assert iran.chosen("wg-reaction") == "hold"
+    # A double-click on Pause leaves the game paused. Messages from one page are handled in
+    # order, so once Reveal (clicked after both) shows, both double-clicks have been handled.
+    boss.page.locator(".wg-pause").dblclick()
+    boss.page.locator(".wg-reveal").click()
+    boss.page.wait_for_selector(".wg-reveal:has-text('Hide the picture')")
+    assert boss.page.locator(".wg-pause").inner_text().strip().lower() == "resume"
+    assert boss.page.locator(".wg-turn").get_attribute("data-turn") == "4"
 
     saved = json.loads((folder / "game.json").read_text())
     assert saved["turn"] == 4 and saved["day"] == 21

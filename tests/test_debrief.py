@@ -28,11 +28,11 @@ def game_folder(tmp_path_factory):
     us, iran, boss = (game.tokens[r] for r in ("us", "iran", FACILITATOR))
     plans = [("raise_posture", "threaten_closure"), ("strike_militia", None), ("deploy", None)]
     for us_kind, iran_kind in plans:
-        game.submit(us, [next(o for o in game.options(us) if o.kind == us_kind)])
+        game.submit(us, [next(o for o in game.options(us) if o.kind == us_kind)], game.turn)
         if iran_kind:
-            game.submit(iran, [Order("iran", iran_kind)])
+            game.submit(iran, [Order("iran", iran_kind)], game.turn)
         else:
-            game.advance(boss)
+            game.advance(boss, game.turn)
     game.end(boss)
     return folder
 

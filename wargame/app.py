@@ -243,6 +243,11 @@ def Page() -> None:
                 break
             time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
 
+    def end_turn(orders: list[Order], day: int) -> bool:
+        """End turn, stamped with the day it was shown for: once that day is played, a second
+        click (a double-click) is ignored, not played as a hold the person never chose."""
+        return day == g.model.turn and advance(g, orders)
+
     def reset() -> None:
         playing.set(False)
         overrides = {**base_overrides(ref.value), **values.value}
@@ -269,7 +274,7 @@ def Page() -> None:
         with solara.Row(gap="12px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
             with solara.Column(gap="10px", style={"flex": "0 0 340px", "width": "340px"}):
                 if g.human is not None:
-                    Orders(g, tick.value, lambda orders: advance(g, orders), refusal.value)
+                    Orders(g, tick.value, g.model.turn, end_turn, refusal.value)
                 else:
                     Clock(g, tick.value, playing, speed, lambda: advance(g))
                 Settings(ref, seed, side, values, reset)
@@ -430,7 +435,8 @@ def KindChoice(
 def Orders(
     game: Game,
     tick: int,
-    end_turn: Callable[[list[Order]], bool],
+    turn: int,
+    end_turn: Callable[[list[Order], int], bool],
     refusal: str | None,
     heading: str | None = None,
     note: str = "Choose one reaction and, if you wish, one change of standing policy; then end "
@@ -438,12 +444,22 @@ def Orders(
     button: str = "End turn",
 ) -> None:
     """A person's turn: at most one reaction and one change of standing policy, chosen from the
-    side's legal orders for the coming day."""
+    side's legal orders for the coming day. ``end_turn`` gets the orders with the ``turn`` they
+    were chosen for, so that orders given late (a double-click, a page not yet redrawn) are
+    never applied to the next turn."""
     reaction = solara.use_reactive("hold")
     reaction_target = solara.use_reactive(0)
     standing = solara.use_reactive(KEEP)
     standing_target = solara.use_reactive(0)
     options = solara.use_memo(game.options, [game, tick])
+
+    def clear() -> None:
+        reaction.set("hold")
+        reaction_target.set(0)
+        standing.set(KEEP)
+        standing_target.set(0)
+
+    solara.use_effect(clear, [turn])  # a choice made for one turn never carries to the next
     reactions: dict[str, list[Order]] = {}
     policies: dict[str, list[Order]] = {KEEP: []}
     for order in options:
@@ -462,11 +478,8 @@ def Orders(
         return picks
 
     def finish() -> None:
-        if end_turn(chosen()):
-            reaction.set("hold")
-            reaction_target.set(0)
-            standing.set(KEEP)
-            standing_target.set(0)
+        if end_turn(chosen(), turn):
+            clear()
 
     m = game.model
     side = m.actors[game.side or ""]
@@ -491,6 +504,8 @@ def Orders(
                 )
             if refusal:
                 solara.Warning(refusal, dense=True, classes=["wg-refusal"])
+            # A new button each turn: a second click of a double-click that reaches the server
+            # after the page redrew goes to the old, closed button and is dropped.
             solara.Button(
                 button,
                 icon_name="mdi-check",
@@ -498,7 +513,7 @@ def Orders(
                 color="primary",
                 classes=["wg-end-turn"],
                 style={"margin-top": "8px"},
-            )
+            ).key(f"end-turn-{turn}")
         given = game.people_orders()[:8]
         if given:
             items = "".join(

@@ -31,7 +31,7 @@ FACILITATOR = "facilitator"
 
 
 class Refused(PermissionError):
-    """A role tried something it may not do."""
+    """A role tried something it may not do, or something for a turn already resolved."""
 
 
 def changes[**P, R](method: Callable[P, R]) -> Callable[P, R]:
@@ -112,13 +112,26 @@ class Classroom:
         side = self._require(token, *self.teams)
         return self.model.options_for(side)
 
+    def _in_play(self, turn: int, resolved: str) -> None:
+        """Refuse an action issued for another turn than the one in play (saying ``resolved``
+        when that turn is over): a double-click, or a page that had not yet redrawn when the
+        turn resolved, must not act on the next turn."""
+        if turn < self.turn:
+            raise Refused(resolved)
+        if turn > self.turn:
+            raise Refused(f"turn {turn} has not begun; this is turn {self.turn}")
+
     @changes
-    def submit(self, token: str, orders: list[Order]) -> None:
-        """A team's orders for this turn (replacing any it submitted before). The last team to
-        submit resolves the turn, unless the game is paused."""
+    def submit(self, token: str, orders: list[Order], turn: int) -> None:
+        """A team's orders for ``turn``, the turn in play (replacing any it submitted before).
+        The last team to submit resolves the turn, unless the game is paused."""
         side = self._require(token, *self.teams)
         if self.ended:
             raise Refused("the game has ended")
+        self._in_play(
+            turn,
+            f"turn {turn} has resolved without these orders; choose again for turn {self.turn}",
+        )
         if any(o.actor != side for o in orders):
             raise Refused("a team can order only for its own side")
         self.players[side].submit(orders, self.model.options_for(side))
@@ -128,11 +141,13 @@ class Classroom:
 
     # ----- the facilitator -----
     @changes
-    def advance(self, token: str | None) -> None:
-        """The facilitator resolves the turn; teams that have not submitted hold."""
+    def advance(self, token: str | None, turn: int) -> None:
+        """The facilitator resolves ``turn``, the turn in play; teams that have not submitted
+        hold. A second click for the same turn is refused rather than resolving the next."""
         self._require(token, FACILITATOR)
         if self.ended or self.paused:
             raise Refused("the game is " + ("over" if self.ended else "paused"))
+        self._in_play(turn, f"turn {turn} has already been resolved")
         self._resolve()
 
     def _resolve(self) -> None:
@@ -263,5 +278,5 @@ def play_by_computer(pack: LoadedPack, seed: int, turns: int | None = None) -> C
     compares a class's game with these, over the same number of turns)."""
     game = Classroom(pack, seed=seed, teams=[])
     while not game.ended and (turns is None or game.turn <= turns):
-        game.advance(game.tokens[FACILITATOR])
+        game.advance(game.tokens[FACILITATOR], game.turn)
     return game

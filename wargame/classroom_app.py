@@ -140,9 +140,9 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
     )
     info = game.pack.spec.exercise
 
-    def submit(orders: list[Order]) -> bool:
+    def submit(orders: list[Order], turn: int) -> bool:
         try:
-            game.submit(token, orders)
+            game.submit(token, orders, turn)
         except (OrderRefused, Refused) as exc:
             refusal.set(str(exc))
             return False
@@ -173,6 +173,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
                 Orders(
                     Game.view(game.model, side, game.lock),
                     version,
+                    game.turn,
                     submit,
                     refusal.value,
                     heading=f"Orders for turn {game.turn} (days {first} to {last})",
@@ -217,23 +218,37 @@ def Controls(game: Classroom, token: str, version: int) -> None:
         except Refused as exc:
             message.set(str(exc))
 
+    # What each button does is fixed when it is drawn (the turn to advance, the state to set),
+    # so the second click of a double-click repeats the first instead of undoing it or resolving
+    # the next turn; a button is redrawn as a new one (its key) when that changes, and a click
+    # still on its way to the old one is dropped.
+    turn, pause, reveal = game.turn, not game.paused, not game.revealed
     buttons = [
-        ("Advance turn", "mdi-play", lambda: act(game.advance), "wg-advance", game.ended),
         (
-            "Resume" if game.paused else "Pause",
+            "Advance turn",
+            "mdi-play",
+            lambda: act(game.advance, turn),
+            "wg-advance",
+            game.ended,
+            turn,
+        ),
+        (
+            "Pause" if pause else "Resume",
             "mdi-pause",
-            lambda: act(game.pause, not game.paused),
+            lambda: act(game.pause, pause),
             "wg-pause",
             game.ended,
+            pause,
         ),
         (
-            "Hide the picture" if game.revealed else "Reveal to all",
+            "Reveal to all" if reveal else "Hide the picture",
             "mdi-eye",
-            lambda: act(game.reveal, not game.revealed),
+            lambda: act(game.reveal, reveal),
             "wg-reveal",
             False,
+            reveal,
         ),
-        ("End game", "mdi-stop", lambda: act(game.end), "wg-end", game.ended),
+        ("End game", "mdi-stop", lambda: act(game.end), "wg-end", game.ended, None),
     ]
     names = game.model.actors
     rows = "".join(
@@ -245,10 +260,10 @@ def Controls(game: Classroom, token: str, version: int) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML="Teams this turn")
         solara.HTML(tag="table", unsafe_innerHTML=rows or "<tr><td>No teams</td></tr>")
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            for label, icon, on_click, css, disabled in buttons:
+            for label, icon, on_click, css, disabled, state in buttons:
                 solara.Button(
                     label, icon_name=icon, on_click=on_click, classes=[css], disabled=disabled
-                )
+                ).key(f"{css}-{state}")
         if injects:
             rv.Select(
                 label="Inject",
