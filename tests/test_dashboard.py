@@ -2,7 +2,8 @@
 `wargame serve` in a subprocess, with every request off this machine blocked (the offline proof).
 
 It loads the page, steps days and checks that the map, a chart and the event log change; plays
-a side for three turns and replays the downloaded record; checks that two tabs play two games.
+a side through a three-day game (the record is offered only at its end) and replays the
+downloaded record; checks that two tabs play two games.
 The command line's refusals are checked without a browser. Where no Chromium can be found the
 browser tests skip, saying how to get one.
 """
@@ -29,6 +30,14 @@ def browser() -> Iterator:
 @pytest.fixture(scope="module")
 def server(browser) -> Iterator[str]:
     with serving("serve", "may2019") as served:
+        yield served.url
+
+
+@pytest.fixture(scope="module")
+def three_days(browser) -> Iterator[str]:
+    """A game that ends after three days: only then may a person playing a side download the
+    record, which holds the whole truth."""
+    with serving("serve", "may2019", "--set", "scenario.days=3") as served:
         yield served.url
 
 
@@ -95,6 +104,9 @@ def test_the_page_works_offline_and_days_change_the_map_charts_and_log(context, 
     assert "Day " in page.locator(".wg-log li").first.inner_text()
     assert tab.html(".wg-log") != before[".wg-log"]
 
+    # Watching, the record may be downloaded at any time.
+    assert "download the record" in page.locator(".wg-downloads").inner_text().lower()
+
     # Play runs the clock until Pause.
     day = tab.day
     page.locator(".wg-play").click()
@@ -118,8 +130,8 @@ def test_the_page_works_offline_and_days_change_the_map_charts_and_log(context, 
     assert [u for u in tab.blocked if "solara.dev" not in u] == []
 
 
-def test_a_side_played_for_three_turns_is_recorded_and_replays(context, server, tmp_path):
-    tab = Tab(context, server)
+def test_a_side_played_for_three_turns_is_recorded_and_replays(context, three_days, tmp_path):
+    tab = Tab(context, three_days)
     page = tab.page
     tab.pick(".wg-side", "United States")
     page.locator(".wg-reset").click()
@@ -141,6 +153,8 @@ def test_a_side_played_for_three_turns_is_recorded_and_replays(context, server, 
              ("wg-kind-lower_posture", "Lower posture")]  # fmt: skip
     for turn, (radio, title) in enumerate(turns, start=1):
         assert f"for day {turn}" in page.locator(".wg-orders h3").inner_text()
+        record = page.locator(".wg-downloads").inner_text().lower()
+        assert "download the record" not in record and "download it when the game ends" in record
         page.locator(f".wg-orders .{radio}").click()
         if turn == 1:  # a double-click ends one turn, never the next as a hold
             page.locator(".wg-end-turn").dblclick()
@@ -148,10 +162,10 @@ def test_a_side_played_for_three_turns_is_recorded_and_replays(context, server, 
             page.locator(".wg-end-turn").click()
         tab.wait_day(turn)
         page.wait_for_selector(f".wg-your-orders li:has-text('Day {turn}: {title}')")
-    assert tab.day == 3
+    assert tab.day == 3 and "The run is over" in page.locator(".wg-finished").inner_text()
 
     with page.expect_download() as download:
-        page.get_by_text("Download the record").click()
+        page.get_by_role("button", name="Download the record").click()
     saved = tmp_path / "record.zip"
     download.value.save_as(saved)
     game, orders, events = read(saved)

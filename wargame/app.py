@@ -209,7 +209,7 @@ def Page() -> None:
 
     def advance(current: Game, orders: list[Order] | None = None) -> bool:
         """Play a day; report a refused order or a failure instead of raising."""
-        if current.broken or current.model.finished:
+        if current.over:
             return False
         try:
             current.step(orders)
@@ -327,7 +327,7 @@ def Clock(
     speed: solara.Reactive[int],
     step: Callable[[], bool],
 ) -> None:
-    done = game.model.finished or game.broken
+    done = game.over
     with solara.Div(classes=["wg-card", "wg-clock"]):
         solara.HTML(tag="h3", unsafe_innerHTML="Clock")
         with solara.Row(gap="6px"):
@@ -485,7 +485,7 @@ def Orders(
     side = m.actors[game.side or ""]
     with solara.Div(classes=["wg-card", "wg-orders"]):
         colour = f'<span style="color:{side.spec.colour}">{escape(side.name)}</span>'
-        if m.finished or game.broken:
+        if game.over:
             solara.HTML(tag="h3", unsafe_innerHTML=f"Orders of {colour}")
             solara.HTML(
                 tag="div",
@@ -623,9 +623,19 @@ def Settings(
 
 @solara.component
 def Downloads(game: Game, tick: int) -> None:
+    """The record as a zip; while a person plays a side, only once the game is over, since it
+    holds the whole truth (who really did what, every side's orders)."""
     m = game.model
     with solara.Div(classes=["wg-card", "wg-downloads"]):
         solara.HTML(tag="h3", unsafe_innerHTML="Record")
+        if game.side is not None and not game.over:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML="The record holds the whole truth, so you can download it when "
+                "the game ends.",
+                classes=["wg-note", "wg-record-later"],
+            )
+            return
         solara.FileDownload(
             game.archive,
             filename=f"{m.loaded.name}_seed{game.seed}_day{m.day}.zip",

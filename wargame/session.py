@@ -71,6 +71,11 @@ class Game:
         self.broken = False  # a day failed: the model may be half-way through it
 
     @property
+    def over(self) -> bool:
+        """No more days will be played: the run reached its end, or a day failed."""
+        return self.model.finished or self.broken
+
+    @property
     def human(self) -> HumanPolicy | None:
         if self.side is None:
             return None
