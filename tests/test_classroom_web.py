@@ -3,10 +3,12 @@ own, play three turns of an exercise; a tampered link is refused and changes not
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from browser import chromium, offline, serving
@@ -156,3 +158,25 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     boss.page.wait_for_timeout(1500)
     assert (folder / "game.json").read_text() == before
     assert boss.page.locator(".wg-turn").get_attribute("data-turn") == "4"
+
+
+def test_every_path_that_serves_the_page_needs_a_valid_token(classroom):
+    """Solara serves its page at any path it has no other route for: a token is needed at all of
+    them, while its health check (like its assets and websocket) needs none."""
+    links, _ = classroom
+    address = urlsplit(links["us"])
+
+    def get(path: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            connection.close()
+
+    for path in ("//", "/%2F", "//?token=wrong", "/anything?token=wrong", "/static"):
+        status, body = get(path)
+        assert status == 403 and "does not open this game" in body, path
+    assert get("/readyz")[0] == 200
+    assert get(f"/?{address.query}")[0] == 200

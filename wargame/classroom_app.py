@@ -11,6 +11,7 @@ browsers show one game: each polls the game's change counter and redraws when it
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from datetime import datetime
 from html import escape
@@ -46,15 +47,36 @@ CLASSROOM_CSS = """
 """
 
 
+# Solara's routes other than the page (solara/server/starlette.py): its assets, its kernel API
+# and its health checks, with the methods they answer. Solara serves the page at every other
+# path (``/{fullpath:path}``, so ``//`` and ``/anything`` too), and at these paths for any other
+# method: whatever is not listed here needs a valid token.
+OPEN_ROUTES = (
+    (re.compile(r"/(static|jupyter/nbextensions|_solara/cdn)/.+"), {"GET", "HEAD"}),
+    (re.compile(r"/jupyter/api/kernels/[^/]+|/readyz|/resourcez"), {"GET", "HEAD"}),
+    (re.compile(r"/_solara/api/(close|evict)/[^/]+"), {"POST"}),
+)
+
+
+def is_open(method: str, path: str) -> bool:
+    """Whether Solara answers this request itself, without the page."""
+    return any(method in methods and route.fullmatch(path) for route, methods in OPEN_ROUTES)
+
+
 class TokenGate:
-    """ASGI: refuse loading the page without a valid token; the page's own assets and its
-    websocket pass (the page checks the token again before it shows or does anything)."""
+    """ASGI: refuse every HTTP request without a valid token (HTTP 403), except Solara's own
+    assets and API (OPEN_ROUTES); the websocket passes, and the page checks the token again
+    before it shows or does anything."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] in ("/", "") and GAME is not None:
+        if (
+            scope["type"] == "http"
+            and GAME is not None
+            and not is_open(scope["method"], scope["path"])
+        ):
             query = parse_qs(scope.get("query_string", b"").decode())
             if GAME.role((query.get("token") or [""])[0]) is None:
                 body = f"<!doctype html><title>Refused</title>{REFUSAL}".encode()
