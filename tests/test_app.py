@@ -79,3 +79,15 @@ def test_parameters_and_the_side_apply_on_reset(monkeypatch):
     assert game.overrides == {"actors.iran.resolve": 0.2}
     assert game.model.spec.actors["iran"].resolve == 0.2
     assert game.side == "iran" and rc.find(v.Btn, class_="wg-end-turn").widgets
+
+
+def test_a_negative_seed_is_refused_in_one_line_without_a_traceback(caplog):
+    _, rc = solara.render(Page(), handle_error=False)
+    seed = rc.find(v.TextField, class_="wg-seed").widget
+    seed.v_model = "-1"
+    seed.fire_event("focusout", None)
+    click(rc, "wg-reset")
+    banner = str(rc.find(v.Alert).widget.children)
+    assert "the seed must be 0 or more, not -1" in banner and "ValueError" not in banner
+    assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
+    assert 'data-day="0"' in header(rc)  # the game on the page is the one before

@@ -250,6 +250,9 @@ def Page() -> None:
 
     def reset() -> None:
         playing.set(False)
+        if seed.value < 0:
+            error.set(f"The game could not start: the seed must be 0 or more, not {seed.value}.")
+            return
         overrides = {**base_overrides(ref.value), **values.value}
         try:
             fresh = Game(ref.value, overrides, seed.value, side.value or None)
