@@ -116,6 +116,9 @@ def test_a_turn_resolves_when_all_teams_submit_or_the_facilitator_advances(tmp_p
     saved = json.loads((tmp_path / "game.json").read_text())
     assert saved["turn"] == 3 and saved["decisions"][0]["orders"][0]["kind"] == standing.kind
     assert (tmp_path / "events.jsonl").exists() and "tokens" not in saved
+    # Iran held on turn 1 and sent nothing on turn 2: the debrief tells the two apart.
+    submitted = {(d["turn"], d["side"]): d["submitted"] for d in saved["decisions"]}
+    assert submitted == {(1, "us"): True, (1, "iran"): True, (2, "us"): False, (2, "iran"): False}
 
 
 def test_an_action_for_a_resolved_turn_is_refused_and_changes_nothing():

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 import pytest
 from conftest import run_cli
 
 from wargame.classroom import FACILITATOR, Classroom, play_by_computer
-from wargame.debrief import build, read_game
+from wargame.debrief import _decision_text, build, read_game
 from wargame.exercise import load_pack
+from wargame.model import WargameModel
+from wargame.narrative import Narrator
 from wargame.orders import Order
 
 RUNS = 12
@@ -20,13 +23,14 @@ RUNS = 12
 @pytest.fixture(scope="module")
 def game_folder(tmp_path_factory):
     """Three turns of 'Prepare for proxy war': the US raises its posture, strikes a militia and
-    deploys; Iran threatens to close the strait, then holds."""
+    deploys; Iran threatens to close the strait, then holds, then sends nothing before the
+    facilitator resolves the turn."""
     folder = tmp_path_factory.mktemp("class")
     game = Classroom(
         load_pack("prepare_for_proxy_war"), seed=4, teams=["us", "iran"], folder=folder
     )
     us, iran, boss = (game.tokens[r] for r in ("us", "iran", FACILITATOR))
-    plans = [("raise_posture", "threaten_closure"), ("strike_militia", None), ("deploy", None)]
+    plans = [("raise_posture", "threaten_closure"), ("strike_militia", "hold"), ("deploy", None)]
     for us_kind, iran_kind in plans:
         game.submit(us, [next(o for o in game.options(us) if o.kind == us_kind)], game.turn)
         if iran_kind:
@@ -52,14 +56,32 @@ def test_the_debrief_reports_the_class_decisions_and_a_true_comparison(game_fold
         round(100 * below),
         RUNS,
     )
-    for kind in ("raise posture", "strike militia", "deploy", "threaten closure"):
-        assert f"{kind}" in html
+    # Each order in the narrator's words (never raw ids), with what it does.
+    narrator = Narrator(WargameModel(pack.scenario, seed=4, days=pack.days))
+    orders = [o for d in game.state["decisions"] for o in d["orders"]]
+    assert [o["kind"] for o in orders] == [
+        "raise_posture",
+        "threaten_closure",
+        "strike_militia",
+        "deploy",
+    ]
+    for o in orders:
+        said = narrator.order(Order(o["actor"], o["kind"], o["target"], o["via"]))
+        assert escape(f"{said} — {o['explanation']}") in html
+        assert f"{o['kind'].replace('_', ' ')} {o['target']}" not in html
     assert html.count("<b>United States</b> ordered") == 3
-    assert "Iran</b> ordered: held" in html
+    assert "<b>Iran</b> held" in html
+    assert "<b>Iran</b> sent no orders before the turn resolved" in html
     for question in pack.spec.debrief.questions:
         assert question.replace("'", "&#x27;") in html
     assert "never a prediction" in html
     assert not re.search(r"(src|href)=['\"]https?://", html)
+
+
+def test_a_game_saved_before_submissions_were_recorded_reads_without_guessing():
+    narrator = Narrator(WargameModel(load_pack("prepare_for_proxy_war").scenario, seed=4))
+    old = {"turn": 1, "day": 1, "side": "iran", "orders": []}  # no "submitted": an older game
+    assert _decision_text(old, narrator) == "gave no orders"
 
 
 def test_the_debrief_command(game_folder, tmp_path):

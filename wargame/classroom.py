@@ -157,6 +157,8 @@ class Classroom:
                     "turn": self.turn,
                     "day": self.model.turn,
                     "side": side,
+                    # A team that held and one that sent nothing read differently in the debrief.
+                    "submitted": side in self.submitted,
                     "orders": [_described(o) for o in self.submitted.get(side, [])],
                 }
             )

@@ -32,6 +32,7 @@ from wargame.incidents import Event
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.model import WargameModel
 from wargame.narrative import Narrator
+from wargame.orders import Order
 
 CURVE_CAPTION = (
     "The escalation rung day by day: your game (line) against the middle half and the middle 90% "
@@ -188,9 +189,8 @@ def _timeline(game: ClassGame, narrator: Narrator) -> str:
             f"<li><i>News: {e(n['text'])}</i></li>" for n in game.state["news"] if n["turn"] == turn
         ]
         for decision in (d for d in game.state["decisions"] if d["turn"] == turn):
-            said = "; ".join(_order_text(o) for o in decision["orders"]) or "held"
             who = e(narrator.name(decision["side"]))
-            items.append(f"<li><b>{who}</b> ordered: {e(said)}</li>")
+            items.append(f"<li><b>{who}</b> {e(_decision_text(decision, narrator))}</li>")
         for event in game.events:
             involved = {event.actor, event.target, event.blamed, event.directed_by} & teams
             if first <= event.day <= last and involved:
@@ -199,8 +199,18 @@ def _timeline(game: ClassGame, narrator: Narrator) -> str:
     return "".join(sections) or "<p>No turn was played.</p>"
 
 
-def _order_text(order: dict[str, Any]) -> str:
-    target = f" {order['target']}" if order["target"] else ""
-    return (
-        f"{order['kind'].replace('_', ' ')}{target} (rung {order['rung']}: {order['explanation']})"
-    )
+def _decision_text(decision: dict[str, Any], narrator: Narrator) -> str:
+    """What a team did on a turn, in the narrator's words: its orders, or that it held, or that
+    the turn resolved before it sent any (game.json written before teams' submissions were
+    recorded says only that it gave none)."""
+    if decision["orders"]:
+        said = "; ".join(
+            f"{narrator.order(Order(o['actor'], o['kind'], o['target'], o['via']))} — "
+            f"{o['explanation']}"
+            for o in decision["orders"]
+        )
+        return f"ordered: {said}"
+    submitted = decision.get("submitted")
+    if submitted is None:
+        return "gave no orders"
+    return "held" if submitted else "sent no orders before the turn resolved"
