@@ -160,6 +160,9 @@ def test_the_facilitator_controls_the_game():
     index = next(i for i, inj in enumerate(classroom.pack.spec.injects) if inj.order is not None)
     classroom.fire(boss, index)
     assert classroom.news[-1]["text"] == classroom.pack.spec.injects[index].text
+    with pytest.raises(Refused, match="already been fired"):
+        classroom.fire(boss, index)  # a double click fires it once
+    assert [n["text"] for n in classroom.news].count(classroom.news[-1]["text"]) == 1
     day = classroom.model.day
     classroom.advance(boss, 2)
     mediation = [

@@ -180,6 +180,8 @@ class Classroom:
         self._require(token, FACILITATOR)
         if not 0 <= index < len(self.pack.spec.injects):
             raise Refused(f"no inject {index}")
+        if index in self.fired:  # a double click, or a second thought: an inject happens once
+            raise Refused(f"inject {index + 1} has already been fired")
         self._fire(index)
         self.save()
 
