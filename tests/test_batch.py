@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -182,7 +183,7 @@ def test_a_batch_killed_outright_leaves_no_local_worker_behind(tmp_path: Path) -
 def threads(args, blocks):
     """In-process workers, so that a test can replace what a run does."""
     with ThreadPoolExecutor(2) as pool:
-        yield pool, 2, "2 threads"
+        yield batch.Workers(pool, 2, "2 threads", lambda exc: f"a thread failed ({exc!r})")
 
 
 def test_a_failing_run_is_recorded_and_the_batch_goes_on(
@@ -320,15 +321,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
-    """A real Dask scheduler and one single-threaded worker on 127.0.0.1."""
+@contextmanager
+def dask_processes(logs: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real Dask scheduler on 127.0.0.1 with ``workers`` single-threaded workers (0 for a
+    cluster that never gets one); yields its address and the scheduler's process."""
     dask = shutil.which("dask", path=str(Path(sys.executable).parent))
     if dask is None:
         pytest.skip("the 'dask' command is not installed next to this Python")
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    logs = tmp_path_factory.mktemp("dask")
+    logs.mkdir(parents=True, exist_ok=True)
     common = {"cwd": logs, "stdout": subprocess.DEVNULL, "start_new_session": True}
     procs = [
         subprocess.Popen(
@@ -338,30 +340,41 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
         )
     ]
     try:
-        procs.append(
-            subprocess.Popen(
-                [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
-                stderr=open(logs / "worker.log", "w"),  # noqa: SIM115
-                **common,
+        if workers:
+            command = [dask, "worker", address, "--nworkers", str(workers), "--nthreads", "1"]
+            procs.append(
+                subprocess.Popen(
+                    [*command, "--no-dashboard"],
+                    stderr=open(logs / "worker.log", "w"),  # noqa: SIM115
+                    **common,
+                )
             )
-        )
         from distributed import Client
 
         try:
             with Client(address, timeout="30s") as client:
-                client.wait_for_workers(1, timeout=60)
+                if workers:
+                    client.wait_for_workers(workers, timeout=60)
         except Exception as exc:
-            log = (logs / "scheduler.log").read_text() + (logs / "worker.log").read_text()
+            log = "".join(p.read_text() for p in sorted(logs.glob("*.log")))
             pytest.skip(f"a Dask scheduler and worker could not start: {exc}\n{log[-2000:]}")
-        yield address
+        yield address, procs[0]
     finally:
         for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM)
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Dask scheduler and one single-threaded worker on 127.0.0.1."""
+    with dask_processes(tmp_path_factory.mktemp("dask"), workers=1) as (address, _):
+        yield address
 
 
 def test_a_dask_cluster_gives_the_same_table(
@@ -376,8 +389,52 @@ def test_a_dask_cluster_gives_the_same_table(
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "nowhere"
-    result = batch_cli(*SMALL, "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--out", str(out))
-    assert result.returncode == 2 and "cannot connect" in result.stderr
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    result = batch_cli(*SMALL, "--scheduler", address, "--out", str(out))
+    assert result.returncode == 2
+    # refused by the port at once, not timed out by the Dask client's retries
+    assert result.stderr == f"error: --scheduler {address}: cannot connect: Connection refused\n"
+    assert not out.exists()
+
+
+def test_a_scheduler_that_dies_mid_batch_is_one_line_and_the_runs_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "lost"
+    with dask_processes(tmp_path / "dask", workers=1) as (address, scheduler):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wargame", "batch", "may2019", "--runs", "400", "--days", "30",
+             "--scheduler", address, "--out", str(out)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while len(list((out / "parts").glob("*.runs.parquet"))) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
+            time.sleep(0.05)
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("may2019: 400 runs"), err
+    assert lines[1].startswith(f"error: the Dask cluster at {address} went away ("), err
+    assert lines[1].endswith(f"finished runs are kept in {out}: complete the batch with the "
+                             "same command and --resume")  # fmt: skip
+    assert list((out / "parts").glob("*.runs.parquet")) and not (out / "runs.parquet").exists()
+
+
+def test_a_cluster_without_workers_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(batch, "WORKER_WAIT_S", 1.0)
+    out = tmp_path / "idle"
+    with dask_processes(tmp_path / "dask", workers=0) as (address, _):
+        assert main(["batch", *SMALL, "--scheduler", address, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"waiting up to 1 s for a worker to join the Dask cluster at {address}",
+        f"error: --scheduler {address}: no worker joined in 1 s; "
+        f"start some with 'dask worker {address}'",
+    ]
     assert not out.exists()
 
 

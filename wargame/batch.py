@@ -12,12 +12,21 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import os
+import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +47,9 @@ from wargame.scenario import LoadedScenario, ScenarioError, load_scenario
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BLOCKS_PER_SLOT = 2  # blocks in flight per worker: enough to keep it busy, bounded memory
+WORKER_WAIT_S = 30.0  # how long a batch waits for a Dask cluster without workers to get one
+LISTEN_CHECK_S = 5.0  # how long to try reaching a scheduler's port before the Dask client does
+CONNECT_TIMEOUT = "10s"  # the Dask client's timeout, to connect and to reconnect
 PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is still there
 
 
@@ -153,14 +165,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     todo = [] if complete else [b for b in range(_blocks(plan)) if b not in done]
     broken = None
     if todo:
-        with open_executor(args, len(todo)) as (executor, slots, where):
+        with open_executor(args, len(todo)) as workers:
             if not args.resume:
                 batch_store.write_manifest(output_folder(folder), manifest)
             done_before = plan.total - _runs_in(plan, todo)
-            print(_start_line(plan, manifest, folder, where, done_before), file=sys.stderr)
-            broken = execute(plan, folder, executor, slots, todo)
+            print(_start_line(plan, manifest, folder, workers.where, done_before), file=sys.stderr)
+            broken = execute(plan, folder, workers, todo)
     if broken:
-        print(f"error: {broken}", file=sys.stderr)
+        print(
+            f"error: {broken}; finished runs are kept in {folder}: complete the batch with the "
+            "same command and --resume",
+            file=sys.stderr,
+        )
         return 1
     if not complete:
         consolidate(plan, folder)
@@ -190,27 +206,35 @@ def _start_line(plan: Plan, manifest: dict[str, Any], folder: Path, where: str, 
     )
 
 
+@dataclass(frozen=True)
+class Workers:
+    """Where the blocks run: the executor, how many blocks it runs at once, a few words saying
+    where, and how to say in a few words why it failed."""
+
+    executor: Executor
+    slots: int
+    where: str
+    failure: Callable[[BaseException], str]
+
+
 @contextmanager
-def open_executor(args: argparse.Namespace, blocks: int) -> Iterator[tuple[Executor, int, str]]:
-    """The executor, how many blocks it runs at once, and a few words saying where it runs."""
+def open_executor(args: argparse.Namespace, blocks: int) -> Iterator[Workers]:
+    """The local pool or the Dask cluster that runs the blocks."""
     if args.scheduler:
-        client = _connect(args.scheduler)
-        try:
-            slots = max(sum(client.nthreads().values()), 1)
-            yield client.get_executor(pure=False), slots, f"the Dask cluster at {args.scheduler}"
-        finally:
-            client.close()
+        with _dask(args.scheduler) as workers:
+            yield workers
         return
-    workers = min(args.workers or os.cpu_count() or 1, blocks)
+    count = min(args.workers or os.cpu_count() or 1, blocks)
     os.environ.update(SINGLE_THREAD)  # inherited by the workers: one numeric thread each
     pool = ProcessPoolExecutor(
-        workers,
+        count,
         mp_context=get_context("spawn"),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
     try:
-        yield pool, workers, f"{workers} local process{'es' if workers > 1 else ''}"
+        where = f"{count} local process{'es' if count > 1 else ''}"
+        yield Workers(pool, count, where, lambda exc: f"a local worker failed ({_why(exc)})")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -228,18 +252,122 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+@contextmanager
+def _dask(address: str) -> Iterator[Workers]:
+    """The Dask cluster at ``address``, once it has a worker; distributed's log kept to one
+    line per warning while it is in use."""
+    _check_listening(address)
+    with _dask_log() as log:
+        client = _connect(address)
+        try:
+            _await_worker(client, address)
+            where = f"the Dask cluster at {address}"
+
+            def failure(exc: BaseException) -> str:
+                if client.status == "running" and not isinstance(exc, CancelledError):
+                    return f"{where} failed a block ({_why(exc)})"
+                reason = log.last_error or "the connection to its scheduler was lost"
+                return f"{where} went away ({reason})"
+
+            slots = max(sum(client.nthreads().values()), 1)
+            yield Workers(client.get_executor(pure=False), slots, where, failure)
+        finally:
+            client.close()
+
+
+def _check_listening(address: str) -> None:
+    """Fail at once when nothing listens at a TCP scheduler address: the Dask client would
+    retry for its whole timeout first."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location)
+    except ValueError:
+        return  # not host:port; the client says what is wrong with it
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        socket.create_connection((host, port), timeout=LISTEN_CHECK_S).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise UsageError(f"--scheduler {address}: cannot connect: {reason}") from None
+
+
 def _connect(address: str) -> Any:
     from distributed import Client
 
     try:
-        return Client(address, timeout="10s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"--scheduler {address}: cannot connect: {exc}") from None
 
 
-def execute(
-    plan: Plan, folder: Path, executor: Executor, slots: int, todo: list[int]
-) -> str | None:
+def _await_worker(client: Any, address: str) -> None:
+    """Wait a bounded time for the cluster to have a worker: without one, its blocks would
+    wait for ever, with no word said."""
+    if client.nthreads():
+        return
+    print(
+        f"waiting up to {WORKER_WAIT_S:g} s for a worker to join the Dask cluster at {address}",
+        file=sys.stderr,
+    )
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+    except TimeoutError:
+        raise UsageError(
+            f"--scheduler {address}: no worker joined in {WORKER_WAIT_S:g} s; "
+            f"start some with 'dask worker {address}'"
+        ) from None
+
+
+class _DaskLog(logging.Handler):
+    """distributed's log while a batch uses the cluster. A warning is printed in one line; an
+    error (a lost scheduler comes with the traceback of each attempt to reconnect) is kept for
+    the batch's own one-line message; anything less is dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last_error = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = record.getMessage().strip().splitlines()
+        if not lines:
+            return
+        if record.levelno >= logging.ERROR:
+            self.last_error = lines[0]
+        else:
+            print(f"dask: {lines[0]}", file=sys.stderr)
+
+
+@contextmanager
+def _dask_log() -> Iterator[_DaskLog]:
+    """Route every ``distributed`` logger to a ``_DaskLog`` for the duration, then restore
+    them as distributed configured them."""
+    import distributed  # noqa: F401 - configures its loggers first
+
+    handler = _DaskLog()
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] == "distributed"]
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger, logger.handlers[:], logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.handlers, logger.propagate = [], True
+    top = logging.getLogger("distributed")
+    top.handlers, top.propagate = [handler], False
+    try:
+        yield handler
+    finally:
+        for logger, handlers, propagate in saved:
+            logger.handlers, logger.propagate = handlers, propagate
+
+
+def _why(exc: BaseException) -> str:
+    """An exception in a few words, also one without a message (a cancelled future)."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str | None:
     """Run the blocks, writing each as it finishes; return why the executor failed, if it did."""
     queue = iter(todo)
     futures: dict[Future[batch_store.BlockResult], int] = {}
@@ -255,15 +383,15 @@ def execute(
     )
     try:
         while True:
-            while broken is None and len(futures) < BLOCKS_PER_SLOT * slots:
+            while broken is None and len(futures) < BLOCKS_PER_SLOT * workers.slots:
                 block = next(queue, None)
                 if block is None:
                     break
                 task = Task(plan.scenario, plan.overrides, _block_runs(plan, block), plan.daily)
                 try:
-                    futures[executor.submit(run_block, task)] = block
+                    futures[workers.executor.submit(run_block, task)] = block
                 except Exception as exc:
-                    broken = _lost(exc)
+                    broken = workers.failure(exc)
             if not futures:
                 break
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -272,7 +400,7 @@ def execute(
                 try:
                     result = future.result()
                 except Exception as exc:
-                    broken = broken or _lost(exc)
+                    broken = broken or workers.failure(exc)
                     continue
                 batch_store.write_block(folder, block, result)
                 failed += result.failed
@@ -289,13 +417,6 @@ def execute(
     finally:
         progress.close()
     return broken
-
-
-def _lost(exc: Exception) -> str:
-    return (
-        f"the executor failed ({type(exc).__name__}: {exc}); the runs it lost are missing: "
-        "complete the batch with the same command and --resume"
-    )
 
 
 def consolidate(plan: Plan, folder: Path) -> None:
