@@ -309,6 +309,24 @@ def test_a_folder_is_not_overwritten_nor_resumed_with_other_arguments(
     assert [p.name for p in other.iterdir()] == ["notes.txt"]
 
 
+def test_resume_takes_the_same_batch_however_its_options_are_ordered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(batch, "open_executor", threads)
+    iran, us = ["--set", "actors.iran.resolve=0.8"], ["--set", "actors.us.resolve=0.6"]
+    args = ["batch", "may2019", "--runs", "2", "--days", "3", "--out", str(tmp_path / "b")]
+    assert main([*args, *iran, *us]) == 0
+    path = str(REPO / "configs" / "may2019.toml")
+    assert main([args[0], path, *args[2:], *us, *iran, "--resume"]) == 0
+    assert main([*args, *us, "--set", "actors.iran.resolve=0.7", "--resume"]) == 2
+    assert "differs in: scenario_sha256, set)" in capsys.readouterr().err
+    sweeps = ["--sweep", "actors.iran.resolve=0.3,0.9", "--sweep", "actors.us.resolve=0.5,0.8"]
+    args[-1] = str(tmp_path / "s")
+    assert main([*args, *sweeps]) == 0
+    assert main([*args, *sweeps[2:], *sweeps[:2], "--resume"]) == 2  # another run list
+    assert "differs in: sweep)" in capsys.readouterr().err
+
+
 def test_the_command_line_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
     result = batch_cli("may2019", "--runs", "4", "--sweep", "actors.iran.resolv=1,2")
     assert result.returncode == 2

@@ -34,7 +34,13 @@ PARTS = "parts"
 COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 1 << 16
 # Manifest fields that follow from the others: named only when nothing else differs.
-DERIVED = ("command", "total_runs", "block_size", "run_list_sha256")
+DERIVED = ("total_runs", "block_size", "run_list_sha256")
+# Recorded for people, not compared: the same batch can be typed in many ways (--set in any
+# order, a scenario by name or by path); its scenario_sha256 identifies the scenario.
+UNCOMPARED = ("command", "scenario")
+# Fields whose order is part of the batch: the order of the --sweep and --vary keys orders the
+# combinations and the design's columns, so the run list.
+ORDERED = ("sweep", "vary")
 
 
 @dataclass(frozen=True)
@@ -77,18 +83,29 @@ def check_folder(folder: Path, resume: bool) -> None:
 
 
 def check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    """A batch is resumed only with the arguments (and scenario) that started it."""
+    """A batch is resumed only if it is the batch that was started: the same scenario, settings
+    and run list, however its command line was typed."""
     try:
         stored = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"--resume: cannot read {folder / MANIFEST}: {exc}") from None
-    differs = [key for key in manifest if stored.get(key) != manifest[key]]
+    differs = [
+        key
+        for key in manifest
+        if key not in UNCOMPARED
+        and _compared(key, stored.get(key)) != _compared(key, manifest[key])
+    ]
     if differs:
         named = [key for key in differs if key not in DERIVED] or differs
         raise UsageError(
             f"--resume: {folder} holds a different batch (it differs in: {', '.join(named)}); "
             f"it was started with: {stored.get('command', '?')}"
         )
+
+
+def _compared(key: str, value: Any) -> Any:
+    """A manifest field as compared: a table whose order matters as its list of items."""
+    return list(value.items()) if key in ORDERED and isinstance(value, dict) else value
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
