@@ -536,6 +536,81 @@ def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
     assert "moves a key 2/3 of its range" in (REPO / "docs" / "batch.md").read_text()
 
 
+REPORT_OUT = {
+    "a batch table": ("{batch}/runs.parquet", "give a file name ending in .html"),
+    "below a file": ("{batch}/runs.parquet/report.html", "runs.parquet is a file, not a folder"),
+    "a folder": ("{batch}", "is a folder"),
+    "a place that takes no file": ("/proc/report.html", "cannot write it"),
+}
+
+
+@pytest.mark.parametrize("case", list(REPORT_OUT))
+def test_report_refuses_an_out_it_must_not_or_cannot_write(
+    case: str, small: Path, capsys: pytest.CaptureFixture
+) -> None:
+    if case == "a place that takes no file" and not Path("/proc/self").exists():
+        pytest.skip("needs /proc")
+    before = {p.name: p.read_bytes() for p in small.iterdir()}
+    out, message = REPORT_OUT[case]
+    assert main(["report", str(small), "--out", out.format(batch=small)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --out ") and message in err[0], err
+    assert before == {p.name: p.read_bytes() for p in small.iterdir()}
+
+
+def test_unreadable_tables_are_named_in_one_line(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "copy"
+    shutil.copytree(small, folder)
+    (folder / "daily.parquet").write_bytes(b"")
+    assert main(["report", str(folder)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {folder / 'daily.parquet'}: cannot be read (Parquet file size is 0 bytes)\n"
+    )
+    (folder / "runs.parquet").write_text("not a table")
+    assert main(["report", str(folder)]) == 2
+    assert main(["batch", *SMALL, "--out", str(folder), "--resume"]) == 2
+    for line in capsys.readouterr().err.splitlines():
+        assert line.startswith(f"error: {folder / 'runs.parquet'}: cannot be read ("), line
+    assert not (folder / "report.html").exists()
+
+
+def test_resume_runs_again_a_block_whose_part_is_not_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    real = batch.run_block
+
+    def run_block(task):
+        if task.runs[0].index == 5:
+            raise MemoryError("worker lost")
+        return real(task)
+
+    monkeypatch.setattr(batch, "open_executor", threads)
+    monkeypatch.setattr(batch, "run_block", run_block)
+    args = ["batch", *SMALL, "--out", str(tmp_path / "broken")]
+    assert main(args) == 1
+    parts = tmp_path / "broken" / "parts"
+    (parts / "block-000001.runs.parquet").write_bytes(b"")
+    (parts / "block-000002.daily.parquet").write_text("PAR1 cut short")
+    capsys.readouterr()
+    monkeypatch.setattr(batch, "run_block", real)
+    assert main([*args, "--resume"]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"warning: {parts / f'block-00000{b}.{t}.parquet'}: not readable Parquet ({why}); "
+        f"the runs of block {b} will be run again"
+        for b, t, why in [
+            (1, "runs", "Parquet file size is 0 bytes"),
+            (2, "daily", "Parquet magic bytes not found in footer. Either the file is "
+             "corrupted or this is not a parquet file."),
+        ]
+    ]  # fmt: skip
+    clean = tmp_path / "clean"
+    assert main(["batch", *SMALL, "--out", str(clean)]) == 0
+    same_files(tmp_path / "broken", clean)
+
+
 def test_report_refuses_a_folder_without_a_finished_batch(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -161,7 +161,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.resume:
         batch_store.check_manifest(folder, manifest)
     complete = args.resume and batch_store.is_complete(folder)
-    done = set() if complete or not args.resume else batch_store.finished_blocks(folder)
+    done: set[int] = set()
+    if args.resume and not complete:
+        done, dropped = batch_store.finished_blocks(folder)
+        for line in dropped:
+            print(f"warning: {line}", file=sys.stderr)
     todo = [] if complete else [b for b in range(_blocks(plan)) if b not in done]
     broken = None
     if todo:
@@ -180,7 +184,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 1
     if not complete:
         consolidate(plan, folder)
-    runs = pd.read_parquet(folder / batch_store.RUNS)
+    with batch_store.reading(folder / batch_store.RUNS):
+        runs = pd.read_parquet(folder / batch_store.RUNS)
     print(render(manifest, runs, _sensitivity(folder)))
     return _report_failures(runs, folder)
 

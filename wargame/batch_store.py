@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ SENSITIVITY = "sensitivity.json"
 PARTS = "parts"
 COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 1 << 16
+PART_ADVICE = "; delete it, and complete the batch with the same command and --resume"
 # Manifest fields that follow from the others: named only when nothing else differs.
 DERIVED = ("total_runs", "block_size", "run_list_sha256")
 # Recorded for people, not compared: the same batch can be typed in many ways (--set in any
@@ -120,14 +123,52 @@ def _part(folder: Path, block: int, table: str) -> Path:
     return folder / PARTS / f"block-{block:06d}.{table}.parquet"
 
 
-def finished_blocks(folder: Path) -> set[int]:
-    """Blocks whose results are on disk; leftovers of writes cut short are removed."""
+def finished_blocks(folder: Path) -> tuple[set[int], list[str]]:
+    """Blocks whose results are on disk, and a line for each block dropped because a part of it
+    is not readable Parquet: its parts are removed, so that its runs are run again (they give
+    the same rows, from the same seeds). Leftovers of writes cut short are removed too."""
     parts = folder / PARTS
     if not parts.is_dir():
-        return set()
+        return set(), []
     for leftover in parts.glob(".*.tmp"):
         leftover.unlink(missing_ok=True)
-    return {int(path.name.split(".")[0].removeprefix("block-")) for path in _blocks(folder, "runs")}
+    finished, dropped = set(), []
+    for runs in _blocks(folder, "runs"):
+        block = int(runs.name.split(".")[0].removeprefix("block-"))
+        daily = _part(folder, block, "daily")
+        reason = _unreadable(runs) or (_unreadable(daily) if daily.exists() else None)
+        if reason is None:
+            finished.add(block)
+            continue
+        dropped.append(f"{reason}; the runs of block {block} will be run again")
+        daily.unlink(missing_ok=True)
+        runs.unlink()
+    return finished, dropped
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file cannot be read (its footer and schema), or None if it can."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        return f"{path}: not readable Parquet ({why(exc)})"
+    return None
+
+
+@contextmanager
+def reading(path: Path, advice: str = "") -> Iterator[None]:
+    """Reading a batch file, turn a failure (a zero-byte or corrupt Parquet or JSON file) into
+    one line naming the file, instead of a library's traceback."""
+    try:
+        yield
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise UsageError(f"{path}: cannot be read ({why(exc)}){advice}") from None
+
+
+def why(exc: BaseException) -> str:
+    """An exception in a few words: its message's first line, or its type when it has none."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def write_block(folder: Path, block: int, result: BlockResult) -> None:
@@ -144,7 +185,11 @@ def _unified(paths: list[Path]) -> pa.Schema:
     """One schema for all parts: a column missing from a part is null there, an integer column
     that is fractional elsewhere becomes floating point, and a column with no value at all is
     stored as integers (the summary fields that can be empty are days)."""
-    schema = pa.unify_schemas([pq.read_schema(p) for p in paths], promote_options="permissive")
+    schemas = []
+    for path in paths:
+        with reading(path, PART_ADVICE):
+            schemas.append(pq.read_schema(path))
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
     return pa.schema(
         [
             f.with_type(pa.string() if f.name == "error" else pa.int64())
@@ -185,7 +230,8 @@ def write_daily(folder: Path) -> None:
     ):
         group: list[pa.Table] = []
         for i, path in enumerate(paths):
-            group.append(_conform(pq.read_table(path), schema))
+            with reading(path, PART_ADVICE):
+                group.append(_conform(pq.read_table(path), schema))
             if sum(len(t) for t in group) >= ROW_GROUP_ROWS or i == len(paths) - 1:
                 table = pa.concat_tables(group)
                 writer.write_table(table, row_group_size=len(table))
@@ -195,7 +241,10 @@ def write_daily(folder: Path) -> None:
 def read_runs(folder: Path) -> pa.Table:
     """Every finished run's row (small: one row per run), sorted by run."""
     paths = _blocks(folder, "runs")
-    tables = [pq.read_table(path) for path in paths]
+    tables = []
+    for path in paths:
+        with reading(path, PART_ADVICE):
+            tables.append(pq.read_table(path))
     table = pa.concat_tables(tables, promote_options="permissive")
     return _conform(table, _unified(paths)).sort_by("run")
 

@@ -32,6 +32,7 @@ from wargame.report_charts import (
     Groups,
     direct_exchange_chart,
     fan_chart,
+    fan_lines,
     histograms,
     peak_chart,
     sensitivity_chart,
@@ -50,23 +51,46 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"{folder}: no {name}; give a folder written by a finished 'wargame batch' "
                 "(complete an interrupted one with --resume)"
             )
-    out = Path(args.out) if args.out else folder / "report.html"
-    if out.is_dir():
-        raise UsageError(f"--out {out}: is a folder; give the HTML file to write")
-    atomic.write_text(out, build(folder))
+    out = _output(args.out, folder)
+    html = build(folder)
+    try:
+        atomic.write_text(out, html)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write it: {exc.strerror or exc}") from None
     print(f"Report: {out}")
     return 0
 
 
+def _output(text: str | None, folder: Path) -> Path:
+    """The file to write: an HTML file whose folder exists or can be made. The report never
+    replaces anything else, such as the batch's own tables."""
+    if text is None:
+        return folder / "report.html"
+    out = Path(text)
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give the HTML file to write")
+    if out.suffix.lower() != ".html":
+        raise UsageError(f"--out {out}: give a file name ending in .html (the report is HTML)")
+    existing = next(parent for parent in out.absolute().parents if parent.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--out {out}: {existing} is a file, not a folder")
+    return out
+
+
 def build(folder: Path) -> str:
     """The whole document."""
-    manifest = json.loads((folder / batch_store.MANIFEST).read_text(encoding="utf-8"))
-    runs = pd.read_parquet(folder / batch_store.RUNS)
+    with batch_store.reading(folder / batch_store.MANIFEST):
+        manifest = json.loads((folder / batch_store.MANIFEST).read_text(encoding="utf-8"))
+    with batch_store.reading(folder / batch_store.RUNS):
+        runs = pd.read_parquet(folder / batch_store.RUNS)
     ok = finished(runs)
     if ok.empty:
         raise UsageError(f"{folder}: no run of this batch finished; see the 'error' column")
     sens_path = folder / batch_store.SENSITIVITY
-    sensitivity = json.loads(sens_path.read_text(encoding="utf-8")) if sens_path.exists() else None
+    sensitivity = None
+    if sens_path.exists():
+        with batch_store.reading(sens_path):
+            sensitivity = json.loads(sens_path.read_text(encoding="utf-8"))
     groups = _groups(manifest, ok)
     daily = folder / batch_store.DAILY
     sections = [
@@ -158,9 +182,11 @@ def _escalation_section(ok: pd.DataFrame, groups: Groups, daily: Path | None) ->
     days = int(ok["days"].max())
     parts = ["<h2>Escalation over time</h2>"]
     if daily is not None:
+        with batch_store.reading(daily):
+            panels = fan_lines(daily, groups, days)
         parts.append(
             image(
-                fan_chart(daily, groups, days),
+                fan_chart(panels, groups, days),
                 "The rung of the crisis by day: the median run, the middle half of runs and "
                 "90% of runs (5th to 95th percentile), with the mean as a thin line; each day "
                 "counts the runs that lasted to it.",

@@ -65,9 +65,9 @@ def fan_lines(daily: Path, groups: Groups, days: int) -> list[dict[str, np.ndarr
     return panels
 
 
-def fan_chart(daily: Path, groups: Groups, days: int) -> bytes:
-    """The rung by day: median, middle half and 90% of the runs, and the mean; a panel each."""
-    panels = fan_lines(daily, groups, days)
+def fan_chart(panels: list[dict[str, np.ndarray]], groups: Groups, days: int) -> bytes:
+    """The rung by day (``fan_lines``): median, middle half and 90% of the runs, and the mean;
+    a panel for each group."""
     cols = min(len(groups), 2)
     rows = -(-len(groups) // cols)
     fig = Figure(figsize=(9, 3.2 * rows), layout="tight")
