@@ -25,8 +25,10 @@ from conftest import REPO, run_cli
 
 from wargame import WargameModel, batch, load_scenario, report_charts, sensitivity
 from wargame.batch import flatten
+from wargame.batch_summary import render
 from wargame.cli import build_parser, main
 from wargame.design import MORRIS_MEANING, plan_from_args, run_seed
+from wargame.scenario import ScenarioError
 
 SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
 TABLES = ("runs.parquet", "daily.parquet")
@@ -274,6 +276,14 @@ BAD = {
         "power of 2",
     ),
     "bad set": (["--set", "actors.iran.resolve"], "expected KEY=VALUE"),
+    "a value inside a range": (
+        ["--design", "morris", "--runs", "4", "--vary", "map.resolution_deg=0.125:0.25"],
+        "--vary map.resolution_deg: input should be 0.25 or 0.125 (got 0.16666",
+    ),
+    "a swept value twice": (
+        ["--sweep", "actors.iran.resolve=1,1.0"],
+        "--sweep actors.iran.resolve=1,1.0: 1 and 1.0 are the same value",
+    ),
 }
 
 
@@ -287,6 +297,54 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
     assert not out.exists()
+
+
+def test_every_bad_value_a_design_draws_is_found_and_named_once_per_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "never"
+    args = ["batch", "may2019", "--runs", "8", "--design", "sobol", "--out", str(out)]
+    ranges = ["--vary", "map.resolution_deg=0.125:0.25", "--vary", "actors.iran.resolve=0.2:1.3"]
+    assert main([*args, *ranges]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2, err
+    assert err[0].startswith("error: --vary map.resolution_deg: input should be 0.25 or 0.125")
+    assert err[0].endswith("(and 15 more of the 16 values it takes)")
+    assert err[1].startswith("error: --vary actors.iran.resolve: input should be less than")
+    assert not out.exists()
+
+
+def test_a_run_error_names_the_option_that_gave_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def simulate(scenario, overrides, seed):
+        raise ScenarioError(["--set actors.iran.resolve: not with these allies"])
+
+    monkeypatch.setattr(batch, "open_executor", threads)
+    monkeypatch.setattr(batch, "simulate", simulate)
+    out = tmp_path / "named"
+    args = ["batch", "may2019", "--runs", "1", "--sweep", "actors.iran.resolve=0.3,0.9"]
+    assert main([*args, "--days", "3", "--out", str(out)]) == 1
+    errors = pd.read_parquet(out / "runs.parquet")["error"]
+    assert errors.eq("--sweep actors.iran.resolve: not with these allies").all()
+
+
+def test_the_summary_says_in_how_many_runs_a_metric_has_a_value() -> None:
+    runs = pd.DataFrame(
+        {
+            "run": [0, 1, 2],
+            "error": [None, None, None],
+            "outcome": ["contained"] * 3,
+            "peak_rung": [4, 5, 6],
+            "direct_exchange_day": [12.0, None, 30.0],
+        }
+    )
+    manifest = {"scenario_name": "x", "days": 40, "seed": 1, "design": "grid", "sweep": {}}
+    text = render({**manifest, "vary": {}}, runs, None)
+    line = next(ln for ln in text.splitlines() if "first direct strike" in ln)
+    assert line.endswith("in 2 of 3 runs"), line
+    peak = next(ln for ln in text.splitlines() if ln.strip().startswith("peak rung"))
+    assert " in " not in peak
 
 
 def test_a_folder_is_not_overwritten_nor_resumed_with_other_arguments(

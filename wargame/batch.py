@@ -41,7 +41,7 @@ from tqdm import tqdm
 from wargame import atomic, batch_store
 from wargame.batch_summary import days_text, render
 from wargame.cli import UsageError, output_folder
-from wargame.design import Plan, Run, plan_from_args
+from wargame.design import Plan, Run, name_flag, plan_from_args
 from wargame.record import Record
 from wargame.scenario import LoadedScenario, ScenarioError, load_scenario
 
@@ -61,6 +61,7 @@ class Task:
     overrides: dict[str, Any]
     runs: list[Run]
     daily: bool
+    flag: str  # the option that gave the runs' own values, to name in their errors
 
 
 def run_block(task: Task) -> batch_store.BlockResult:
@@ -102,8 +103,11 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     row: dict[str, Any] = {"run": run.index, "seed": run.seed, **run.params, "error": None}
     try:
         record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed)
+    except ScenarioError as exc:
+        row["error"] = "; ".join(name_flag(exc.lines, run.params, task.flag))
+        return row, None
     except Exception as exc:
-        row["error"] = _describe(exc)
+        row["error"] = f"{type(exc).__name__}: {exc}"
         return row, None
     row.update(flatten(record.summary()))
     return row, daily_table(record, run.index) if task.daily else None
@@ -127,12 +131,6 @@ def _load(scenario: str, overrides: dict[str, Any]) -> LoadedScenario:
             _LOADED.clear()
         _LOADED[key] = load_scenario(scenario, overrides)
     return _LOADED[key]
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ScenarioError):
-        return "; ".join(exc.lines)
-    return f"{type(exc).__name__}: {exc}"
 
 
 def flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -392,7 +390,8 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
                 block = next(queue, None)
                 if block is None:
                     break
-                task = Task(plan.scenario, plan.overrides, _block_runs(plan, block), plan.daily)
+                runs = _block_runs(plan, block)
+                task = Task(plan.scenario, plan.overrides, runs, plan.daily, plan.flag)
                 try:
                     futures[workers.executor.submit(run_block, task)] = block
                 except Exception as exc:

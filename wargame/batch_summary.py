@@ -19,7 +19,7 @@ Z95 = 1.959964
 KEY_METRICS: dict[str, str] = {
     "peak_rung": "peak rung",
     "peak_day": "day of the peak",
-    "direct_exchange_day": "first direct strike, key pair (day, runs with one)",
+    "direct_exchange_day": "first direct strike, key pair (day)",
     "oil_offline_max_mbd": "oil offline at most (mb/d)",
     "hormuz_flow_min_mbd": "Hormuz flow at least (mb/d)",
     "oil_price_max_usd": "Brent at most (USD)",
@@ -135,12 +135,14 @@ def render(manifest: dict[str, Any], runs: pd.DataFrame, sensitivity: dict[str, 
     for rung, share in rung_distribution(ok).items():
         bar = "#" * round(40 * share)
         lines.append(f"  {rung} {LADDER[Rung(rung)].title:26} {_pct(share):>6}  {bar}")
-    lines += ["", "Key metrics (mean, 5-95% of runs)"]
+    lines += ["", "Key metrics (mean, 5-95% of the runs with a value)"]
     for _, m in metric_ranges(ok).iterrows():
-        if m["runs"]:
-            lines.append(f"  {m['label']:50} {m['mean']:9.2f}   {m['p5']:8.2f} - {m['p95']:.2f}")
-        else:
+        if not m["runs"]:
             lines.append(f"  {m['label']:50}      none")
+            continue
+        line = f"  {m['label']:50} {m['mean']:9.2f}   {m['p5']:8.2f} - {m['p95']:.2f}"
+        some = f"   in {m['runs']} of {len(ok)} runs" if m["runs"] < len(ok) else ""
+        lines.append(line + some)
     for key in manifest["sweep"]:
         lines += ["", *_by_value_lines(ok, key)]
     if sensitivity:

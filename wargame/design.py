@@ -21,6 +21,8 @@ import hashlib
 import itertools
 import json
 import shlex
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -30,7 +32,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from wargame.cli import overrides_from
-from wargame.scenario import ScenarioError, load_scenario, parse_override, resolve_path, shipped
+from wargame.scenario import (
+    COMMAND_LINE,
+    ScenarioError,
+    load_scenario,
+    parse_override,
+    resolve_path,
+    shipped,
+)
 
 MORRIS_LEVELS = 4
 # SALib's Morris step as a share of each key's range, levels / (2 (levels - 1)): 2/3 with 4.
@@ -44,6 +53,7 @@ MORRIS_MEANING = (
     "non-linearity)"
 )
 MANIFEST_FORMAT = 1
+SLOW_CHECK = 200  # scenario loads (about 10 ms each) from which checking the values is announced
 
 
 class Run(NamedTuple):
@@ -80,6 +90,11 @@ class Plan:
     @property
     def total(self) -> int:
         return len(self.run_list)
+
+    @property
+    def flag(self) -> str:
+        """The option that gives each run its own values."""
+        return "--sweep" if self.design == "grid" else "--vary"
 
     @property
     def block_size(self) -> int:
@@ -268,11 +283,20 @@ def _parse_sweeps(texts: list[str], problems: list[str]) -> dict[str, list[Any]]
             kinds = {_kind(v) for v in values}
             if len(kinds) > 1:
                 problems.append(f"--sweep {text}: mixes numbers, text and true/false")
-            elif len({repr(v) for v in values}) < len(values):
-                problems.append(f"--sweep {text}: a value is listed twice")
+            elif same := _same_value(items, values):
+                problems.append(f"--sweep {text}: {same} are the same value; list it once")
             else:
                 sweep[key] = values
     return sweep
+
+
+def _same_value(items: list[str], values: list[Any]) -> str | None:
+    """Two items that read as the same value (such as 1 and 1.0), which would make two
+    identical combinations under different labels."""
+    for i, j in itertools.combinations(range(len(values)), 2):
+        if values[i] == values[j]:
+            return f"{items[i]} and {items[j]}"
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -302,24 +326,52 @@ def _parse_varies(texts: list[str], problems: list[str]) -> dict[str, tuple[floa
 
 
 def _check_values(plan: Plan) -> None:
-    """Load the scenario with every swept combination, and with each varied key at both ends,
-    so that a bad key or value stops the batch before any run."""
+    """Load the scenario with every swept combination, or with every value that each varied key
+    takes in the design, so that a bad key or value stops the batch before any run. A design is
+    checked in layers (load j gives every key its j-th value), so the loads number the values
+    of one key (4 with morris, about 2N with sobol), not the runs; a key's bad values are
+    reported in one line."""
     if plan.design == "grid":
-        flag, points = "--sweep", [dict(zip(plan.sweep, c, strict=True)) for c in plan.combos()]
+        points = [dict(zip(plan.sweep, c, strict=True)) for c in plan.combos()]
+        taken = {key: len(values) for key, values in plan.sweep.items()}
     else:
-        flag = "--vary"
-        lows = {key: lo for key, (lo, _) in plan.vary.items()}
-        points = [{**lows, key: end} for key, ends in plan.vary.items() for end in ends]
-    problems: list[str] = []
+        values = {key: sorted({run.params[key] for run in plan.run_list}) for key in plan.vary}
+        layers = max(len(v) for v in values.values())
+        points = [{key: v[j % len(v)] for key, v in values.items()} for j in range(layers)]
+        taken = {key: len(v) for key, v in values.items()}
+    if len(points) >= SLOW_CHECK:
+        print(f"checking {len(points)} values of each {plan.flag} key...", file=sys.stderr)
+    first: dict[str, str] = {}  # the first problem of each key (or of the whole scenario)
+    more: dict[str, set[str]] = {}  # the other problems of the same key
     for point in points:
         try:
             load_scenario(plan.scenario, {**plan.overrides, **point})
         except ScenarioError as exc:
-            problems += [_reword(line, flag) for line in exc.lines]
-    if problems:
-        raise ScenarioError(list(dict.fromkeys(problems)))
+            for line in name_flag(exc.lines, point, plan.flag):
+                key = line.split(":", 1)[0]
+                if first.setdefault(key, line) != line:
+                    more.setdefault(key, set()).add(line)
+    if first:
+        raise ScenarioError([_with_more(line, key, more, taken) for key, line in first.items()])
 
 
-def _reword(line: str, flag: str) -> str:
-    """The loader names every command-line value '--set'; name the flag that gave it."""
-    return flag + line.removeprefix("--set") if line.startswith("--set ") else line
+def _with_more(line: str, key: str, more: dict[str, set[str]], taken: dict[str, int]) -> str:
+    if key not in more:
+        return line
+    values = taken.get(key.removeprefix("--sweep ").removeprefix("--vary "))
+    of = f" of the {values} values it takes" if values else ""
+    return f"{line} (and {len(more[key])} more{of})"
+
+
+def name_flag(lines: list[str], keys: Iterable[str], flag: str) -> list[str]:
+    """The loader names every command-line value '--set'; name ``flag`` (--sweep or --vary)
+    for a problem with one of ``keys``, the values that flag gave."""
+    keys = list(keys)
+    prefix = f"{COMMAND_LINE} "
+
+    def named(line: str) -> str:
+        key = line.removeprefix(prefix).split(":", 1)[0]
+        mine = any(key == k or key.startswith(k + ".") or k.startswith(key + ".") for k in keys)
+        return flag + line.removeprefix(COMMAND_LINE) if line.startswith(prefix) and mine else line
+
+    return [named(line) for line in lines]
