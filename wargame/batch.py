@@ -340,7 +340,7 @@ class _DaskLog(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.last_error = lines[0]
         else:
-            print(f"dask: {lines[0]}", file=sys.stderr)
+            tqdm.write(f"dask: {lines[0]}", file=sys.stderr)  # above the progress bar
 
 
 @contextmanager

@@ -340,15 +340,18 @@ def _check_values(plan: Plan) -> None:
         points = [{key: v[j % len(v)] for key, v in values.items()} for j in range(layers)]
         taken = {key: len(v) for key, v in values.items()}
     if len(points) >= SLOW_CHECK:
-        print(f"checking {len(points)} values of each {plan.flag} key...", file=sys.stderr)
-    first: dict[str, str] = {}  # the first problem of each key (or of the whole scenario)
+        print(
+            f"checking the scenario with {len(points)} sets of {plan.flag} values", file=sys.stderr
+        )
+    first: dict[str, str] = {}  # the first problem with each key (or each other problem)
     more: dict[str, set[str]] = {}  # the other problems of the same key
     for point in points:
         try:
             load_scenario(plan.scenario, {**plan.overrides, **point})
         except ScenarioError as exc:
             for line in name_flag(exc.lines, point, plan.flag):
-                key = line.split(":", 1)[0]
+                mine = line.startswith(f"{plan.flag} ")  # about one key; else kept as it is
+                key = line.split(":", 1)[0] if mine else line
                 if first.setdefault(key, line) != line:
                     more.setdefault(key, set()).add(line)
     if first:
@@ -356,9 +359,11 @@ def _check_values(plan: Plan) -> None:
 
 
 def _with_more(line: str, key: str, more: dict[str, set[str]], taken: dict[str, int]) -> str:
+    """A key's first problem, saying how many more it has: a design can draw hundreds of bad
+    values for one key, which would bury every other line."""
     if key not in more:
         return line
-    values = taken.get(key.removeprefix("--sweep ").removeprefix("--vary "))
+    values = taken.get(key.split(" ", 1)[-1])
     of = f" of the {values} values it takes" if values else ""
     return f"{line} (and {len(more[key])} more{of})"
 
