@@ -231,9 +231,9 @@ def test_a_batch_where_every_run_fails_says_so(
     assert main(["report", str(out)]) == 2
 
 
-def test_a_failing_executor_leaves_runs_missing_for_resume(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def lose_a_block(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Run a small batch whose executor loses the block of run 5 (exit 1), then let blocks run
+    normally again; return the batch's command for a --resume."""
     real = batch.run_block
 
     def run_block(task):
@@ -243,11 +243,18 @@ def test_a_failing_executor_leaves_runs_missing_for_resume(
 
     monkeypatch.setattr(batch, "open_executor", threads)
     monkeypatch.setattr(batch, "run_block", run_block)
-    args = ["batch", *SMALL, "--out", str(tmp_path / "broken")]
+    args = ["batch", *SMALL, "--out", str(folder)]
     assert main(args) == 1
+    monkeypatch.setattr(batch, "run_block", real)
+    return args
+
+
+def test_a_failing_executor_leaves_runs_missing_for_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    args = lose_a_block(tmp_path / "broken", monkeypatch)
     assert "--resume" in capsys.readouterr().err
     assert not (tmp_path / "broken" / "runs.parquet").exists()
-    monkeypatch.setattr(batch, "run_block", real)
     assert main([*args, "--resume"]) == 0
     clean = tmp_path / "clean"
     assert main(["batch", *SMALL, "--out", str(clean)]) == 0
@@ -637,22 +644,11 @@ def test_unreadable_tables_are_named_in_one_line(
 def test_resume_runs_again_a_block_whose_part_is_not_readable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    real = batch.run_block
-
-    def run_block(task):
-        if task.runs[0].index == 5:
-            raise MemoryError("worker lost")
-        return real(task)
-
-    monkeypatch.setattr(batch, "open_executor", threads)
-    monkeypatch.setattr(batch, "run_block", run_block)
-    args = ["batch", *SMALL, "--out", str(tmp_path / "broken")]
-    assert main(args) == 1
+    args = lose_a_block(tmp_path / "broken", monkeypatch)
     parts = tmp_path / "broken" / "parts"
     (parts / "block-000001.runs.parquet").write_bytes(b"")
     (parts / "block-000002.daily.parquet").write_text("PAR1 cut short")
     capsys.readouterr()
-    monkeypatch.setattr(batch, "run_block", real)
     assert main([*args, "--resume"]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
     assert warnings == [
