@@ -28,13 +28,14 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
+from wargame.cli import overrides_from
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.mapview import background_png, legend_html
 from wargame.narrative import WHAT, kind_title, rung_title
 from wargame.orders import CATALOGUE, STANDING, Order
 from wargame.policy import OrderRefused
 from wargame.record import DISCLAIMER
-from wargame.scenario import LoadedScenario, ScenarioError, load_scenario, parse_override, shipped
+from wargame.scenario import LoadedScenario, ScenarioError, load_scenario, shipped
 from wargame.server import check_port, serve
 from wargame.session import Game
 
@@ -745,7 +746,7 @@ def EventLog(
 # ----- the server -----
 def cmd_serve(args: argparse.Namespace) -> int:
     """``wargame serve``: check the scenario and the port, then serve the dashboard."""
-    overrides = dict(parse_override(text) for text in args.set or [])
+    overrides = overrides_from(args)
     loaded = load_scenario(args.scenario, overrides)
     check_port(args.host, args.port)
     os.environ[ENV_SCENARIO] = args.scenario

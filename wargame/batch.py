@@ -41,7 +41,7 @@ from tqdm import tqdm
 from wargame import atomic, batch_store
 from wargame.batch_summary import days_text, render
 from wargame.cli import UsageError, output_folder
-from wargame.design import Plan, Run, name_flag, plan_from_args
+from wargame.design import Plan, Run, given_by_flag, plan_from_args
 from wargame.record import Record
 from wargame.scenario import LoadedScenario, ScenarioError, load_scenario
 
@@ -102,9 +102,10 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     """A run's summary row, and its daily table if the batch keeps them."""
     row: dict[str, Any] = {"run": run.index, "seed": run.seed, **run.params, "error": None}
     try:
-        record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed)
+        given = given_by_flag(task.flag, run.params)
+        record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed, given)
     except ScenarioError as exc:
-        row["error"] = "; ".join(name_flag(exc.lines, run.params, task.flag))
+        row["error"] = "; ".join(exc.lines)
         return row, None
     except Exception as exc:
         row["error"] = f"{type(exc).__name__}: {exc}"
@@ -113,23 +114,26 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     return row, daily_table(record, run.index) if task.daily else None
 
 
-def simulate(scenario: str, overrides: dict[str, Any], seed: int) -> Record:
+def simulate(
+    scenario: str, overrides: dict[str, Any], seed: int, given: dict[str, str] | None = None
+) -> Record:
+    """A run to its end; ``given`` names the options that gave overrides, for errors."""
     from wargame.model import WargameModel
 
-    return WargameModel(_load(scenario, overrides), seed=seed).run()
+    return WargameModel(_load(scenario, overrides, given), seed=seed).run()
 
 
 _LOADED: dict[str, LoadedScenario] = {}
 LOADED_KEPT = 16
 
 
-def _load(scenario: str, overrides: dict[str, Any]) -> LoadedScenario:
+def _load(scenario: str, overrides: dict[str, Any], given: dict[str, str] | None) -> LoadedScenario:
     """Scenarios by their overrides, kept in the worker: each swept combination loads once."""
     key = repr((scenario, sorted(overrides.items())))
     if key not in _LOADED:
         if len(_LOADED) >= LOADED_KEPT:
             _LOADED.clear()
-        _LOADED[key] = load_scenario(scenario, overrides)
+        _LOADED[key] = load_scenario(scenario, overrides, given)
     return _LOADED[key]
 
 

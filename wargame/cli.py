@@ -17,7 +17,7 @@ from typing import Any
 from wargame import provenance
 from wargame.ladder import LADDER, OUTCOMES, Rung
 from wargame.record import DISCLAIMER
-from wargame.scenario import COMMAND_LINE, ScenarioError, load_scenario, parse_override, shipped
+from wargame.scenario import ScenarioError, load_scenario, parse_override, shipped
 
 USAGE_ERROR = 2
 
@@ -32,6 +32,11 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     if getattr(args, "days", None) is not None:
         pairs["scenario.days"] = args.days
     return pairs
+
+
+def given_by(args: argparse.Namespace) -> dict[str, str]:
+    """The options other than --set that gave overrides, for naming them in errors."""
+    return {"scenario.days": "--days"} if getattr(args, "days", None) is not None else {}
 
 
 def output_folder(path: Path) -> Path:
@@ -68,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wargame.model import WargameModel
 
     overrides = overrides_from(args)
-    loaded = load_scenario(args.scenario, overrides)
+    loaded = load_scenario(args.scenario, overrides, given_by(args))
     settings = f"_{loaded.sha256[:8]}" if overrides else ""  # other settings, another folder
     out = Path(args.out or f"runs/{loaded.name}_seed{args.seed}{settings}")
     _refuse_another_run(out, loaded.sha256, args.seed)
@@ -134,7 +139,7 @@ def human_summary(summary: dict[str, Any], out: Path | None = None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, overrides_from(args))
+    loaded = load_scenario(args.scenario, overrides_from(args), given_by(args))
     spec = loaded.spec
     print(
         f"{loaded.origin}: valid: {spec.scenario.title}: {len(spec.actors)} sides, "
@@ -144,7 +149,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, overrides_from(args))
+    loaded = load_scenario(args.scenario, overrides_from(args), given_by(args))
     plain, _, _ = provenance.unwrap(loaded.raw)
     print(provenance.markdown_table(plain, loaded.sources, loaded.spec.references), end="")
     return 0
@@ -294,13 +299,6 @@ def _port(text: str) -> int:
     return value
 
 
-def _as_given(line: str, args: argparse.Namespace) -> str:
-    """A problem with the run's length names --days when that is how it was given."""
-    if getattr(args, "days", None) is None:
-        return line
-    return line.replace(f"{COMMAND_LINE} scenario.days:", "--days:", 1)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -309,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ScenarioError as exc:
         for line in exc.lines:
-            print(f"error: {_as_given(line, args)}", file=sys.stderr)
+            print(f"error: {line}", file=sys.stderr)
         return USAGE_ERROR
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -31,15 +31,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from wargame.cli import overrides_from
-from wargame.scenario import (
-    COMMAND_LINE,
-    ScenarioError,
-    load_scenario,
-    parse_override,
-    resolve_path,
-    shipped,
-)
+from wargame.cli import given_by, overrides_from
+from wargame.scenario import ScenarioError, load_scenario, parse_override, resolve_path, shipped
 
 MORRIS_LEVELS = 4
 # SALib's Morris step as a share of each key's range, levels / (2 (levels - 1)): 2/3 with 4.
@@ -215,7 +208,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     if problems:
         raise ScenarioError(problems)
 
-    base = load_scenario(args.scenario, overrides)
+    base = load_scenario(args.scenario, overrides, given_by(args))
     plan = Plan(
         scenario=_worker_ref(args.scenario),
         overrides=overrides,
@@ -347,15 +340,22 @@ def _check_values(plan: Plan) -> None:
     more: dict[str, set[str]] = {}  # the other problems of the same key
     for point in points:
         try:
-            load_scenario(plan.scenario, {**plan.overrides, **point})
+            load_scenario(
+                plan.scenario, {**plan.overrides, **point}, given_by_flag(plan.flag, point)
+            )
         except ScenarioError as exc:
-            for line in name_flag(exc.lines, point, plan.flag):
+            for line in exc.lines:
                 mine = line.startswith(f"{plan.flag} ")  # about one key; else kept as it is
                 key = line.split(":", 1)[0] if mine else line
                 if first.setdefault(key, line) != line:
                     more.setdefault(key, set()).add(line)
     if first:
         raise ScenarioError([_with_more(line, key, more, taken) for key, line in first.items()])
+
+
+def given_by_flag(flag: str, keys: Iterable[str]) -> dict[str, str]:
+    """How a run's own values were given (``--sweep KEY`` or ``--vary KEY``), for errors."""
+    return {key: f"{flag} {key}" for key in keys}
 
 
 def _with_more(line: str, key: str, more: dict[str, set[str]], taken: dict[str, int]) -> str:
@@ -366,17 +366,3 @@ def _with_more(line: str, key: str, more: dict[str, set[str]], taken: dict[str, 
     values = taken.get(key.split(" ", 1)[-1])
     of = f" of the {values} values it takes" if values else ""
     return f"{line} (and {len(more[key])} more{of})"
-
-
-def name_flag(lines: list[str], keys: Iterable[str], flag: str) -> list[str]:
-    """The loader names every command-line value '--set'; name ``flag`` (--sweep or --vary)
-    for a problem with one of ``keys``, the values that flag gave."""
-    keys = list(keys)
-    prefix = f"{COMMAND_LINE} "
-
-    def named(line: str) -> str:
-        key = line.removeprefix(prefix).split(":", 1)[0]
-        mine = any(key == k or key.startswith(k + ".") or k.startswith(key + ".") for k in keys)
-        return flag + line.removeprefix(COMMAND_LINE) if line.startswith(prefix) and mine else line
-
-    return [named(line) for line in lines]

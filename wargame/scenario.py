@@ -12,6 +12,7 @@ import hashlib
 import json
 import tomllib
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -166,29 +167,30 @@ ENTITIES = frozenset(
 )
 
 
-def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
+def _apply_override(raw: dict[str, Any], key: str, value: Any, name: str) -> None:
+    """Set ``key`` in the tree; ``name`` is how it was given (``--set KEY``, ``--days``...)."""
     parts = key.split(".")
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):
         here = ".".join(parts[: depth + 1])
         if depth == 1 and parts[0] in ENTITIES and part not in node:
             what = parts[0].rstrip("s") if parts[0] != "isr" else "surveillance asset"
-            raise ScenarioError([f"{COMMAND_LINE} {key}: {_unknown(part, node, what)}"])
+            raise ScenarioError([f"{name}: {_unknown(part, node, what)}"])
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and not provenance.is_wrapper(node):
             node = node.setdefault(part, {})
         else:
-            raise ScenarioError([f"{COMMAND_LINE} {key}: '{here}' is not a table"])
+            raise ScenarioError([f"{name}: '{here}' is not a table"])
         if provenance.is_wrapper(node):
-            raise ScenarioError([f"{COMMAND_LINE} {key}: '{here}' is a value, not a table"])
+            raise ScenarioError([f"{name}: '{here}' is a value, not a table"])
     leaf = parts[-1]
     if isinstance(node, list):
         if not (leaf.isdigit() and int(leaf) < len(node)):
-            raise ScenarioError([f"{COMMAND_LINE} {key}: no item {leaf} in the list"])
+            raise ScenarioError([f"{name}: no item {leaf} in the list"])
         node[int(leaf)] = value
     elif not isinstance(node, dict):
-        raise ScenarioError([f"{COMMAND_LINE} {key}: the parent is not a table"])
+        raise ScenarioError([f"{name}: the parent is not a table"])
     elif provenance.is_wrapper(node.get(leaf)):
         node[leaf] = {
             "value": value,
@@ -199,24 +201,29 @@ def _apply_override(raw: dict[str, Any], key: str, value: Any) -> None:
         node[leaf] = value
 
 
-def load_scenario(ref: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
-    """Load, merge, override and validate a scenario; raise ScenarioError with every problem."""
+def load_scenario(
+    ref: str | Path,
+    overrides: dict[str, Any] | None = None,
+    given: Mapping[str, str] | None = None,
+) -> LoadedScenario:
+    """Load, merge, override and validate a scenario; raise ScenarioError with every problem.
+    ``given`` says how an override was given, for its error lines (``--days`` for
+    ``scenario.days``, ``--sweep KEY``); any other is named ``--set KEY``."""
     path = resolve_path(str(ref))
     by_path = Path(str(ref)).suffix == ".toml" or Path(str(ref)).exists()
     origin = str(path) if by_path else str(ref)
     layers = _read_with_parents(path)
     raw = _merged(layers)
-    override_keys: list[str] = []
+    names = {key: (given or {}).get(key, f"{COMMAND_LINE} {key}") for key in overrides or {}}
     for key, value in (overrides or {}).items():
-        _apply_override(raw, key, value)
-        override_keys.append(key)
+        _apply_override(raw, key, value, names[key])
 
     def where(key: str) -> str:
-        hit = any(
-            key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in override_keys
-        )
-        if hit:
-            return f"{COMMAND_LINE} {key}"
+        for o, name in names.items():
+            if key == o or key.startswith(o + "."):
+                return name + key[len(o) :]  # the override, or a key inside it
+            if o.startswith(key + "."):
+                return name
         found = _file_of(layers, key)
         return f"{origin if found == path else found}: {key}"
 
