@@ -369,9 +369,10 @@ def _dask_log() -> Iterator[_DaskLog]:
 
 
 def _why(exc: BaseException) -> str:
-    """An exception in a few words, also one without a message (a cancelled future)."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    """An exception in a few words with its type, also one without a message (a cancelled
+    future)."""
+    text = batch_store.why(exc)
+    return text if text == type(exc).__name__ else f"{type(exc).__name__}: {text}"
 
 
 def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str | None:

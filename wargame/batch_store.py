@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +165,12 @@ def reading(path: Path, advice: str = "") -> Iterator[None]:
         raise UsageError(f"{path}: cannot be read ({why(exc)}){advice}") from None
 
 
+def _read_part[T](path: Path, read: Callable[[Path], T]) -> T:
+    """A part file read, or one line naming it and saying how to recover."""
+    with reading(path, PART_ADVICE):
+        return read(path)
+
+
 def why(exc: BaseException) -> str:
     """An exception in a few words: its message's first line, or its type when it has none."""
     lines = str(exc).strip().splitlines()
@@ -185,10 +191,7 @@ def _unified(paths: list[Path]) -> pa.Schema:
     """One schema for all parts: a column missing from a part is null there, an integer column
     that is fractional elsewhere becomes floating point, and a column with no value at all is
     stored as integers (the summary fields that can be empty are days)."""
-    schemas = []
-    for path in paths:
-        with reading(path, PART_ADVICE):
-            schemas.append(pq.read_schema(path))
+    schemas = [_read_part(path, pq.read_schema) for path in paths]
     schema = pa.unify_schemas(schemas, promote_options="permissive")
     return pa.schema(
         [
@@ -230,8 +233,7 @@ def write_daily(folder: Path) -> None:
     ):
         group: list[pa.Table] = []
         for i, path in enumerate(paths):
-            with reading(path, PART_ADVICE):
-                group.append(_conform(pq.read_table(path), schema))
+            group.append(_conform(_read_part(path, pq.read_table), schema))
             if sum(len(t) for t in group) >= ROW_GROUP_ROWS or i == len(paths) - 1:
                 table = pa.concat_tables(group)
                 writer.write_table(table, row_group_size=len(table))
@@ -241,10 +243,7 @@ def write_daily(folder: Path) -> None:
 def read_runs(folder: Path) -> pa.Table:
     """Every finished run's row (small: one row per run), sorted by run."""
     paths = _blocks(folder, "runs")
-    tables = []
-    for path in paths:
-        with reading(path, PART_ADVICE):
-            tables.append(pq.read_table(path))
+    tables = [_read_part(path, pq.read_table) for path in paths]
     table = pa.concat_tables(tables, promote_options="permissive")
     return _conform(table, _unified(paths)).sort_by("run")
 
