@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from wargame.beliefs import Beliefs
-from wargame.schema import POSTURE_LEVELS
+from wargame.core.schema import POSTURE_LEVELS
+from wargame.engine.beliefs import Beliefs
 
 if TYPE_CHECKING:
-    from wargame.model import WargameModel
-    from wargame.orders import Order
-    from wargame.policy import Policy
-    from wargame.schema import Actor as ActorSpec
+    from wargame.core.orders import Order
+    from wargame.core.schema import Actor as ActorSpec
+    from wargame.engine.model import WargameModel
+    from wargame.engine.policy import Policy
 
 
 class Actor(mesa.Agent):

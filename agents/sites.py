@@ -9,8 +9,8 @@ from mesa.discrete_space import FixedAgent
 if TYPE_CHECKING:
     from mesa.discrete_space import Cell
 
-    from wargame.model import WargameModel
-    from wargame.schema import Site as SiteSpec
+    from wargame.core.schema import Site as SiteSpec
+    from wargame.engine.model import WargameModel
 
 
 class Site(FixedAgent):

@@ -8,9 +8,9 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 if TYPE_CHECKING:
-    from wargame.geography import Path
-    from wargame.model import WargameModel
-    from wargame.schema import Unit as UnitSpec
+    from wargame.core.geography import Path
+    from wargame.core.schema import Unit as UnitSpec
+    from wargame.engine.model import WargameModel
 
 
 def timetable(km: np.ndarray, speed_km: float) -> tuple[int, ...]:

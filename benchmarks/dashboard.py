@@ -29,9 +29,9 @@ from mesa.visualization import SpaceRenderer
 from mesa.visualization.components import AgentPortrayalStyle, PropertyLayerStyle
 
 from agents import Convoy, Force, Site, Tanker
-from wargame.app import Page
-from wargame.mapview import OIL_COLOURS, POSTURE_COLOURS
-from wargame.model import WargameModel
+from wargame.dashboard.app import Page
+from wargame.dashboard.map_drawing import OIL_COLOURS, POSTURE_COLOURS
+from wargame.engine.model import WargameModel
 
 
 def dashboard_frames(days: int, frames: int) -> list[float]:

@@ -22,7 +22,8 @@ import time
 from mesa.examples import WolfSheep
 
 from agents.units import Tanker
-from wargame import WargameModel, load_scenario
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
 
 
 def ms_per_day(overrides: dict, seeds: int, days: int = 365) -> tuple[float, float]:

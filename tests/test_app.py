@@ -9,12 +9,12 @@ import pytest
 import solara
 import solara.widgets
 
-from wargame import app
-from wargame.app import Page
-from wargame.model import WargameModel
-from wargame.orders import Order
-from wargame.policy import OrderRefused
-from wargame.session import Game
+from wargame.core.orders import Order
+from wargame.dashboard import app
+from wargame.dashboard.app import Page
+from wargame.dashboard.session import Game
+from wargame.engine.model import WargameModel
+from wargame.engine.policy import OrderRefused
 
 
 def header(rc) -> str:

@@ -23,11 +23,15 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, run_cli
 
-from wargame import WargameModel, batch, load_scenario, report_charts, sensitivity
-from wargame.batch import flatten
-from wargame.batch_summary import render
-from wargame.cli import build_parser, main
-from wargame.design import MORRIS_MEANING, plan_from_args, run_seed
+from wargame.batch import runner as batch
+from wargame.batch import sensitivity
+from wargame.batch.design import MORRIS_MEANING, make_plan, run_seed
+from wargame.batch.runner import flatten
+from wargame.batch.summary import render
+from wargame.cli import main
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
+from wargame.reports import charts as report_charts
 
 SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
 TABLES = ("runs.parquet", "daily.parquet")
@@ -181,7 +185,7 @@ def test_a_batch_killed_outright_leaves_no_local_worker_behind(tmp_path: Path) -
 
 
 @contextmanager
-def threads(args, blocks):
+def threads(blocks, workers=None, scheduler=None):
     """In-process workers, so that a test can replace what a run does."""
     with ThreadPoolExecutor(2) as pool:
         yield batch.Workers(pool, 2, "2 threads", lambda exc: f"a thread failed ({exc!r})")
@@ -589,11 +593,12 @@ def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None
 def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
     """What the summary, the report and the docs say mu* measures, checked against SALib on an
     outcome that is linear in the keys."""
-    args = build_parser().parse_args(
-        ["batch", "may2019", "--runs", "4", "--design", "morris",
-         "--vary", "actors.iran.resolve=0.2:0.9", "--vary", "rules.decisions.memory_days=10:60"]
-    )  # fmt: skip
-    plan = plan_from_args(args)
+    plan = make_plan(
+        "may2019",
+        runs=4,
+        design="morris",
+        varies=["actors.iran.resolve=0.2:0.9", "rules.decisions.memory_days=10:60"],
+    )
     x = plan.design_matrix()
     moves = np.abs(np.diff(x.reshape(4, 3, 2), axis=1)) / [0.7, 50]  # within each trajectory
     assert np.unique(moves.round(9)).tolist() == [0, round(2 / 3, 9)]

@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 
-from wargame.classroom import FACILITATOR, Classroom, Refused, play_by_computer
-from wargame.exercise import load_pack, shipped_packs
-from wargame.orders import STANDING, Order
-from wargame.policy import OrderRefused
-from wargame.validation import ScenarioError
+from wargame.classroom.game import FACILITATOR, Classroom, Refused, play_by_computer
+from wargame.core.orders import STANDING, Order
+from wargame.core.packs import load_pack, shipped_packs
+from wargame.core.validation import ScenarioError
+from wargame.engine.policy import OrderRefused
 
 
 @pytest.mark.parametrize("name", sorted(shipped_packs()))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium, offline, serving
 
-from wargame.scenario import load_scenario
+from wargame.core.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 from browser import chromium, free_port, offline, serving
 from conftest import run_cli
 
-from wargame.replay import read, replay
-from wargame.scenario import load_scenario
+from wargame.core.scenario import load_scenario
+from wargame.engine.replay import read, replay
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ from html import escape
 import pytest
 from conftest import run_cli
 
-from wargame.classroom import FACILITATOR, Classroom, play_by_computer
-from wargame.debrief import _decision_text, build, read_game
-from wargame.exercise import load_pack
-from wargame.model import WargameModel
-from wargame.narrative import Narrator
-from wargame.orders import Order
+from wargame.classroom.game import FACILITATOR, Classroom, play_by_computer
+from wargame.core.orders import Order
+from wargame.core.packs import load_pack
+from wargame.engine.model import WargameModel
+from wargame.engine.narrative import Narrator
+from wargame.reports.debrief import _decision_text, build, read_game
 
 RUNS = 12
 

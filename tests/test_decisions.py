@@ -8,10 +8,18 @@ import math
 import numpy as np
 import pytest
 
-from wargame import WargameModel, load_scenario
-from wargame.orders import STANDING, Order
-from wargame.policy import HumanPolicy, Judge, OrderRefused, _logit_pick, climb_cost, reviews_today
-from wargame.rules import perception
+from wargame.core.orders import STANDING, Order
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
+from wargame.engine.policy import (
+    HumanPolicy,
+    Judge,
+    OrderRefused,
+    _logit_pick,
+    climb_cost,
+    reviews_today,
+)
+from wargame.engine.rules import perception
 
 
 def world(**overrides) -> WargameModel:

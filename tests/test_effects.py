@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from wargame import WargameModel, load_scenario
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
 
 MILITIA_ATTACKS = ("rocket_attack", "base_attack", "oil_facility_attack", "tanker_sabotage")
 

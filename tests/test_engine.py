@@ -14,10 +14,11 @@ import pytest
 from conftest import REPO, run_cli
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from wargame import WargameModel, load_scenario
-from wargame.incidents import INCIDENT_KINDS
-from wargame.orders import CATALOGUE, Order
-from wargame.policy import HumanPolicy, OrderRefused
+from wargame.core.incidents import INCIDENT_KINDS
+from wargame.core.orders import CATALOGUE, Order
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
+from wargame.engine.policy import HumanPolicy, OrderRefused
 
 SUMMARY_KEYS = {
     "outcome",
@@ -241,6 +242,6 @@ def test_a_non_editable_install_finds_its_data_from_anywhere(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (elsewhere / "out" / "summary.json").exists()
     assert "may2019" in python("-m", "wargame", "scenarios").stdout
-    packs = "from wargame.exercise import load_pack as l, shipped_packs as s; print(*map(l, s()))"
+    packs = "from wargame.core.packs import load_pack as l, shipped_packs as s; print(*map(l, s()))"
     loaded = python("-c", packs)
     assert loaded.returncode == 0 and "the_strait" in loaded.stdout, loaded.stderr

@@ -8,14 +8,14 @@ import time
 import pytest
 from PIL import Image
 
-from wargame.beliefs import Perceived
-from wargame.incidents import Event
-from wargame.mapview import MapView, background_png
-from wargame.model import WargameModel
-from wargame.narrative import Narrator
-from wargame.orders import Order
-from wargame.picture import Picture
-from wargame.rules import interdiction
+from wargame.core.incidents import Event
+from wargame.core.orders import Order
+from wargame.dashboard.map_drawing import MapView, background_png
+from wargame.dashboard.picture import Picture
+from wargame.engine.beliefs import Perceived
+from wargame.engine.model import WargameModel
+from wargame.engine.narrative import Narrator
+from wargame.engine.rules import interdiction
 
 
 @pytest.fixture

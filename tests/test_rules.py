@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from agents.units import Tanker
-from wargame import WargameModel, load_scenario
-from wargame.incidents import Event
-from wargame.ladder import Rung, outcome_class
-from wargame.orders import Order
-from wargame.rules import (
+from wargame.core.incidents import Event
+from wargame.core.ladder import Rung, outcome_class
+from wargame.core.orders import Order
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
+from wargame.engine.rules import (
     attacks,
     diplomacy,
     economy,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, run_cli
 
-from wargame import ScenarioError, load_scenario
-from wargame.provenance import ASSUMPTION, numeric_leaves, unwrap
-from wargame.scenario import shipped
+from wargame.core.provenance import ASSUMPTION, numeric_leaves, unwrap
+from wargame.core.scenario import ScenarioError, load_scenario, shipped
 
 EXTENDS = '[scenario]\nextends = "may2019"\n'
 

@@ -1,53 +1,36 @@
 """The ``wargame`` command: run, validate and list scenarios, serve the dashboard, run batches.
 
-Bad input (a malformed scenario, an unknown option or key, an unusable output folder) is
-reported in one line per problem, with exit code 2 and no traceback, before anything is written.
+The only module that reads a command line: each command turns its options into plain values
+and calls the front end that does the work (imported when the command runs, so ``wargame
+--help`` and ``wargame validate`` load no dashboard, batch or engine code). Bad input (a
+malformed scenario, an unknown option or key, an unusable output folder) is reported in one line
+per problem, with exit code 2 and no traceback, before anything is written.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from wargame import provenance
-from wargame.ladder import LADDER, OUTCOMES, Rung
-from wargame.record import DISCLAIMER
-from wargame.scenario import ScenarioError, load_scenario, parse_override, shipped
+from wargame.core import DISCLAIMER, provenance
+from wargame.core.ladder import LADDER, OUTCOMES, Rung
+from wargame.core.options import UsageError, given_by, output_folder, overrides
+from wargame.core.scenario import ScenarioError, load_scenario, shipped
 
 USAGE_ERROR = 2
 
 
-class UsageError(Exception):
-    """A problem with the command line itself, reported as one line."""
-
-
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     """The scenario overrides a command was given (--set, and --days where it has one)."""
-    pairs = dict(parse_override(text) for text in args.set or [])
-    if getattr(args, "days", None) is not None:
-        pairs["scenario.days"] = args.days
-    return pairs
+    return overrides(args.set or [], getattr(args, "days", None))
 
 
-def given_by(args: argparse.Namespace) -> dict[str, str]:
-    """The options other than --set that gave overrides, for naming them in errors."""
-    return {"scenario.days": "--days"} if getattr(args, "days", None) is not None else {}
-
-
-def output_folder(path: Path) -> Path:
-    """An output folder, created if need be, or one clear line saying why it cannot be."""
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {path}: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {path}: cannot create the folder: {exc.strerror}") from None
-    return path
+def given_by_args(args: argparse.Namespace) -> dict[str, str]:
+    return given_by(getattr(args, "days", None))
 
 
 def _whole(minimum: int) -> Callable[[str], int]:
@@ -70,11 +53,11 @@ _seed = _whole(0)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from wargame.model import WargameModel
+    from wargame.engine.model import WargameModel
 
-    overrides = overrides_from(args)
-    loaded = load_scenario(args.scenario, overrides, given_by(args))
-    settings = f"_{loaded.sha256[:8]}" if overrides else ""  # other settings, another folder
+    changes = overrides_from(args)
+    loaded = load_scenario(args.scenario, changes, given_by_args(args))
+    settings = f"_{loaded.sha256[:8]}" if changes else ""  # other settings, another folder
     out = Path(args.out or f"runs/{loaded.name}_seed{args.seed}{settings}")
     _refuse_another_run(out, loaded.sha256, args.seed)
     out = output_folder(out)
@@ -139,7 +122,7 @@ def human_summary(summary: dict[str, Any], out: Path | None = None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, overrides_from(args), given_by(args))
+    loaded = load_scenario(args.scenario, overrides_from(args), given_by_args(args))
     spec = loaded.spec
     print(
         f"{loaded.origin}: valid: {spec.scenario.title}: {len(spec.actors)} sides, "
@@ -149,7 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, overrides_from(args), given_by(args))
+    loaded = load_scenario(args.scenario, overrides_from(args), given_by_args(args))
     plain, _, _ = provenance.unwrap(loaded.raw)
     print(provenance.markdown_table(plain, loaded.sources, loaded.spec.references), end="")
     return 0
@@ -162,6 +145,55 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             print(f"{name:18} {spec.scenario.title}: {spec.scenario.summary}")
         except ScenarioError as exc:
             print(f"{name:18} INVALID: {exc.lines[0]}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from wargame.dashboard.app import serve_dashboard
+
+    serve_dashboard(args.scenario, overrides_from(args), args.seed, args.host, args.port)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from wargame.batch.design import make_plan
+    from wargame.batch.runner import run_batch
+
+    plan = make_plan(
+        args.scenario,
+        runs=args.runs,
+        overrides=overrides_from(args),
+        days=args.days,
+        sweeps=args.sweep,
+        varies=args.vary,
+        design=args.design,
+        seed=args.seed,
+        daily=not args.no_daily,
+    )
+    return run_batch(
+        plan, args.out, resume=args.resume, workers=args.workers, scheduler=args.scheduler
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from wargame.reports.report import write_report
+
+    print(f"Report: {write_report(Path(args.folder), args.out)}")
+    return 0
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    from wargame.classroom.app import serve_classroom
+
+    teams = [t.strip() for t in args.teams.split(",") if t.strip()] if args.teams else None
+    serve_classroom(args.exercise, args.seed, teams, args.host, args.port, args.out)
+    return 0
+
+
+def cmd_debrief(args: argparse.Namespace) -> int:
+    from wargame.reports.debrief import write_debrief
+
+    print(f"Debrief: {write_debrief(Path(args.folder), args.runs, args.out)}")
     return 0
 
 
@@ -217,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     _listen_args(serve, 8521)
     serve.add_argument("--seed", type=_seed, default=1, help="first seed offered (default 1)")
     _set_arg(serve)
-    serve.set_defaults(func=_lazy("wargame.app", "cmd_serve"))
+    serve.set_defaults(func=cmd_serve)
 
     batch = sub.add_parser("batch", help="run many seeded runs, locally or on a Dask cluster")
     _scenario_arg(batch)
@@ -243,12 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", help="output folder (default runs/batch_SCENARIO)")
     batch.add_argument("--resume", action="store_true", help="complete an interrupted batch")
     batch.add_argument("--no-daily", action="store_true", help="skip daily.parquet")
-    batch.set_defaults(func=_lazy("wargame.batch", "cmd_batch"))
+    batch.set_defaults(func=cmd_batch)
 
     report = sub.add_parser("report", help="write an HTML report of a batch folder")
     report.add_argument("folder", help="a folder written by 'wargame batch'")
     report.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
-    report.set_defaults(func=_lazy("wargame.report", "cmd_report"))
+    report.set_defaults(func=cmd_report)
 
     classroom = sub.add_parser("classroom", help="run a seminar: one shared game, a link per team")
     classroom.add_argument(
@@ -260,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--teams", help="sides played by teams, comma-separated (default: every playable side)"
     )
     classroom.add_argument("--out", help="game folder (default runs/classroom_EXERCISE_DATE_TIME)")
-    classroom.set_defaults(func=_lazy("wargame.classroom_app", "cmd_classroom"))
+    classroom.set_defaults(func=cmd_classroom)
 
     debrief = sub.add_parser("debrief", help="write the after-action report of a classroom game")
     debrief.add_argument("folder", help="a game folder written by 'wargame classroom'")
@@ -268,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--runs", type=_positive, default=500, help="computer-played games to compare with"
     )
     debrief.add_argument("--out", help="the HTML file (default FOLDER/debrief.html)")
-    debrief.set_defaults(func=_lazy("wargame.debrief", "cmd_debrief"))
+    debrief.set_defaults(func=cmd_debrief)
     return parser
 
 
@@ -280,16 +312,6 @@ def _listen_args(parser: argparse.ArgumentParser, port: int, tip: str = "") -> N
         default="127.0.0.1",
         help=f"address to listen on (default 127.0.0.1: this machine only{tip})",
     )
-
-
-def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
-    """A command whose code is imported only when it runs (the dashboard and batch stacks are
-    heavy to import)."""
-
-    def run(args: argparse.Namespace) -> int:
-        return getattr(importlib.import_module(module), function)(args)
-
-    return run
 
 
 def _port(text: str) -> int:

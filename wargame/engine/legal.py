@@ -1,0 +1,167 @@
+"""The orders a side may give today: its catalogue entries, each with its legal targets.
+
+A computer player chooses among these, and a human player is offered exactly these, so both are
+held to the same rules: a side can only act for itself, only on targets in its reach, and only
+where the order makes sense now (no raising a posture already at DELTA, no second closure).
+Who could ever be a target is fixed at the start (``candidates``); what is legal today is a cheap
+check on the current state (``allowed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from wargame.core.orders import SECTORS, Order
+from wargame.engine.rules.posture import TOP
+
+if TYPE_CHECKING:
+    from agents.actors import Actor
+    from wargame.engine.model import WargameModel
+
+ATTACK_SITE_KINDS = {
+    "rocket_attack": ("city", "embassy", "consulate"),
+    "attack_base": ("base", "military_site"),
+    "attack_oil": ("oil_facility", "oil_terminal"),
+}
+ESCORT_FORCES = ("carrier_group", "escort_group")
+
+
+def _sites_in_reach(model: WargameModel, attacker: Actor, kinds: tuple[str, ...]) -> list[str]:
+    return [
+        s.sid
+        for s in model.site_list
+        if s.kind in kinds
+        and s.owner in attacker.spec.adversaries
+        and s.country in attacker.spec.reach
+    ]
+
+
+def _targets(
+    model: WargameModel, actor: Actor, kind: str
+) -> Iterator[tuple[str | None, str | None]]:
+    """Everything an order kind could ever aim at for this side, as (target, via)."""
+    aid = actor.aid
+    sponsored = [m for m in model.militias if m.spec.sponsor == aid]
+    match kind:
+        case "raise_posture" | "lower_posture":
+            yield from ((country, None) for country in actor.posture)
+        case "evacuate" | "return_staff":
+            yield from ((s.sid, None) for s in model.sites_of(aid) if s.is_mission)
+        case "deploy" | "withdraw":
+            yield from ((f.uid, None) for f in model.forces.values() if f.owner == aid)
+        case "escort" | "end_escort":
+            yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
+        case "tighten_sanctions" | "ease_sanctions":
+            if model.sanctioner == aid:
+                yield from ((sector, None) for sector in SECTORS)
+        case "mediate":
+            yield from ((f"{a}:{b}", None) for a, b in model.rival_pairs if aid not in (a, b))
+        case "isr_surge":
+            if aid in model.isr_coverage:
+                yield None, None
+        case "authorise_interdiction" | "suspend_interdiction":
+            yield from ((c, None) for c in model.corridor_countries if c in actor.spec.reach)
+        case "send_convoy":
+            yield from ((m.aid, None) for m in sponsored if model.convoy_stop(m.aid) > 0)
+        case "coordinate":
+            yield from ((m.aid, None) for m in sponsored)
+        case "restrain":
+            home = model.home_country(aid)
+            for militia in model.militias:
+                if militia.spec.sponsor == aid or (
+                    home and model.home_country(militia.aid) == home
+                ):
+                    yield militia.aid, None
+        case "direct_attack":
+            for militia in sponsored:
+                for kinds in ATTACK_SITE_KINDS.values():
+                    yield from (
+                        (sid, militia.aid) for sid in _sites_in_reach(model, militia, kinds)
+                    )
+        case "rocket_attack" | "attack_base" | "attack_oil":
+            yield from (
+                (sid, None) for sid in _sites_in_reach(model, actor, ATTACK_SITE_KINDS[kind])
+            )
+        case "attack_tanker" | "seize_tanker":
+            yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
+        case "shoot_down_drone":
+            yield from (
+                (other, None) for other in actor.spec.adversaries if other in model.isr_coverage
+            )
+        case "strike_militia" | "strike_state":
+            for other in actor.spec.adversaries:
+                if model.actors[other].is_militia == (
+                    kind == "strike_militia"
+                ) and model.strike_sites(aid, other):
+                    yield other, None
+        case _:
+            yield None, None
+
+
+def candidates(model: WargameModel, actor: Actor) -> list[Order]:
+    """Every order this side could ever give, ``hold`` first."""
+    orders = [Order(actor.aid, "hold")]
+    for kind in actor.spec.orders:
+        if kind != "hold":
+            orders.extend(Order(actor.aid, kind, t, v) for t, v in _targets(model, actor, kind))
+    return orders
+
+
+def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
+    """Whether an order is legal today."""
+    target = order.target or ""
+    match order.kind:
+        case "raise_posture":
+            return actor.posture[target] < TOP
+        case "lower_posture":
+            return actor.posture[target] > 0
+        case "evacuate" | "return_staff":
+            return model.sites[target].evacuated == (order.kind == "return_staff")
+        case "deploy":
+            force = model.forces[target]
+            return not force.deployed and not force.arrives_on
+        case "withdraw":
+            force = model.forces[target]
+            return force.deployed or bool(force.arrives_on)
+        case "escort":
+            return target not in actor.escorts and any(
+                f.in_theatre and f.kind in ESCORT_FORCES and f.owner == actor.aid
+                for f in model.forces.values()
+            )
+        case "end_escort":
+            return target in actor.escorts
+        case "tighten_sanctions" | "ease_sanctions":
+            tighten = order.kind == "tighten_sanctions"
+            if target == "waivers":
+                return model.economy.waivers == tighten
+            level = model.economy.level(target)
+            return level < 1.0 if tighten else level > 0.0
+        case "mediate":
+            return model.talks_until.get(target.split(":")[0], -1) < model.turn
+        case "threaten_closure" | "close_strait":
+            return model.economy.closure_until < model.turn
+        case "isr_surge":
+            return actor.isr_surge_until < model.turn
+        case "authorise_interdiction":
+            return target not in actor.interdiction
+        case "suspend_interdiction":
+            return target in actor.interdiction
+        case "send_convoy":
+            return model.convoy_count < model.spec.rules.interdiction.max_convoys
+        case "coordinate":
+            return model.actors[target].coordination < 0.95
+        case "restrain":
+            return model.actors[target].restrained_until < model.turn
+        case "rocket_attack" | "attack_base" | "attack_oil" | "direct_attack":
+            site = model.sites[target]
+            return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
+        case "attack_tanker" | "seize_tanker":
+            return bool(model.lane_owners.get(target, frozenset()) & set(actor.spec.adversaries))
+        case _:
+            return True
+
+
+def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
+    """Everything this side may order today; ``hold`` is always first."""
+    return [o for o in model.candidates[actor.aid] if o.kind == "hold" or allowed(model, actor, o)]

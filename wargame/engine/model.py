@@ -1,0 +1,556 @@
+"""The wargame model: one step is one day of the crisis.
+
+A day runs in the shape of a wargame turn:
+1. injects: the scenario's scheduled orders and notes for the day;
+2. players: each side sees its own picture and gives orders from the catalogue;
+3. movement: convoys, tankers and deployed forces move;
+4. umpire: the rules adjudicate the orders and the movement, in a fixed order, with the
+   model's seeded generator, and produce incidents;
+5. consequences: repairs, economy, fading grievances, news reaching third parties, the rung;
+6. record: the DataCollector collects the day's metrics; the event log already holds the day.
+All randomness comes from ``model.rng``: the umpire draws from it directly, and each side's
+computer player from its own stream spawned from it, so a human taking one side does not change
+the dice of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents import Actor, Convoy, Force, Site, Tanker
+from agents.units import timetable
+from wargame.core.geography import Cell
+from wargame.core.incidents import INCIDENT_KINDS, Event, Tone
+from wargame.core.ladder import outcome_class
+from wargame.core.orders import Order
+from wargame.core.scenario import LoadedScenario, load_scenario
+from wargame.core.schema import POSTURE_LEVELS
+from wargame.engine.grid import build_grid
+from wargame.engine.legal import candidates, legal_orders
+from wargame.engine.policy import ComputerPolicy, Policy
+from wargame.engine.record import Record
+from wargame.engine.rules import (
+    attacks,
+    diplomacy,
+    economy,
+    escalation,
+    interdiction,
+    perception,
+    posture,
+    proxies,
+    sabotage,
+    strikes,
+)
+from wargame.engine.view import SideView
+
+Handler = Callable[["WargameModel", Order, np.random.Generator], Event | list[Event] | None]
+
+
+def _direct_attack(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+    site = model.sites[order.target or ""]
+    if site.is_oil:
+        return sabotage.attack_oil(model, order, rng, doer=order.via)
+    return attacks.attack_site(model, order, rng, doer=order.via)
+
+
+# The umpire: which rule adjudicates each order, in the order the phases run.
+UMPIRE: list[tuple[str, Handler]] = [
+    ("tighten_sanctions", lambda m, o, r: economy.change_sanctions(m, o)),
+    ("ease_sanctions", lambda m, o, r: economy.change_sanctions(m, o)),
+    ("mediate", diplomacy.mediate),
+    ("threaten_closure", lambda m, o, r: economy.threaten_closure(m, o)),
+    ("raise_posture", lambda m, o, r: posture.change_posture(m, o)),
+    ("lower_posture", lambda m, o, r: posture.change_posture(m, o)),
+    ("evacuate", lambda m, o, r: posture.evacuate(m, o)),
+    ("return_staff", lambda m, o, r: posture.evacuate(m, o)),
+    ("deploy", lambda m, o, r: posture.deploy(m, o)),
+    ("withdraw", lambda m, o, r: posture.deploy(m, o)),
+    ("escort", lambda m, o, r: posture.escort(m, o)),
+    ("end_escort", lambda m, o, r: posture.escort(m, o)),
+    ("isr_surge", lambda m, o, r: interdiction.surge(m, o)),
+    ("authorise_interdiction", lambda m, o, r: posture.set_interdiction(m, o)),
+    ("suspend_interdiction", lambda m, o, r: posture.set_interdiction(m, o)),
+    ("coordinate", proxies.coordinate),
+    ("restrain", lambda m, o, r: proxies.restrain(m, o)),
+    ("send_convoy", lambda m, o, r: interdiction.send_convoy(m, o)),
+    ("seize_tanker", sabotage.tanker_action),
+    ("attack_tanker", sabotage.tanker_action),
+    ("attack_oil", lambda m, o, r: sabotage.attack_oil(m, o, r)),
+    ("rocket_attack", lambda m, o, r: attacks.attack_site(m, o, r)),
+    ("attack_base", lambda m, o, r: attacks.attack_site(m, o, r)),
+    ("direct_attack", _direct_attack),
+    ("shoot_down_drone", strikes.shoot_down_drone),
+    ("strike_militia", strikes.strike),
+    ("strike_state", strikes.strike),
+    ("close_strait", economy.close_strait),
+]
+HANDLERS: dict[str, Handler] = dict(UMPIRE)
+# Orders that undo another: for repeats they count as the order they undo.
+REVERSES = {
+    "lower_posture": "raise_posture",
+    "return_staff": "evacuate",
+    "withdraw": "deploy",
+    "end_escort": "escort",
+    "ease_sanctions": "tighten_sanctions",
+    "suspend_interdiction": "authorise_interdiction",
+}
+PHASE: dict[str, int] = {kind: i for i, (kind, _) in enumerate(UMPIRE)}
+
+
+class WargameModel(mesa.Model):
+    """The crisis on the regional map. Parameters come from a scenario (see configs/)."""
+
+    def __init__(
+        self,
+        scenario: LoadedScenario | str = "may2019",
+        *,
+        seed: int = 1,
+        days: int | None = None,
+        players: dict[str, Policy] | None = None,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+        self.spec = spec = self.loaded.spec
+        self.seed = seed
+        self.days = days or spec.scenario.days
+        self.start_date = spec.scenario.start_date
+        self.geo = self.loaded.geography
+        self.grid = build_grid(self.geo, self.random)
+
+        # The sides and their relations.
+        self.n_actors = len(spec.actors)
+        self.actors: dict[str, Actor] = {}
+        for index, (aid, actor_spec) in enumerate(spec.actors.items()):
+            self.actors[aid] = Actor(self, aid, actor_spec, index)
+        self.actor_list = list(self.actors.values())
+        self.militias = [a for a in self.actor_list if a.is_militia]
+        self.followers = [a for a in self.actor_list if a.spec.follows]
+        self.posture_holders = [a for a in self.actor_list if a.posture]
+        for actor in self.actor_list:
+            for militia, level in actor.spec.coordination.items():
+                self.actors[militia].coordination = level
+        self.tension = np.zeros((self.n_actors, self.n_actors))
+        for aid, row in spec.tension.items():
+            for other, value in row.items():
+                self.tension[self.actors[aid].index, self.actors[other].index] = value
+        self.tension_floor = spec.rules.escalation.enmity_floor * self.tension
+        self.key_pair = spec.scenario.key_pair
+        # Pairs of states at odds (the Quds Force counted as Iran): whom a mediator can bring
+        # to talks.
+        self.rival_pairs = sorted(
+            {
+                tuple(
+                    sorted((a.state(), self.actors[b].state()), key=lambda x: self.actors[x].index)
+                )
+                for a in self.actor_list
+                for b in a.spec.adversaries
+                if self.actors[a.state()].kind == "state"
+                and self.actors[self.actors[b].state()].kind == "state"
+            },
+            key=lambda p: (self.actors[p[0]].index, self.actors[p[1]].index),
+        )
+        self.talks_until: dict[str, int] = {}
+        self.epoch = 0  # bumped whenever beliefs may have changed, so views re-read them
+        self._stepping = False
+        self._repeat_keys: dict[Order, tuple[str, str | None]] = {}
+        self.order_facts: dict[Order, Any] = {}  # what never changes about an order (policy.py)
+
+        # The map's contents.
+        self.sites: dict[str, Site] = {}
+        for sid, site_spec in spec.sites.items():
+            self.sites[sid] = Site(
+                self,
+                sid,
+                site_spec,
+                self.grid[self.cell_at(site_spec.place, site_spec.lat, site_spec.lon)],
+            )
+        self.site_list = list(self.sites.values())
+        self.oil_sites = [s for s in self.site_list if s.is_oil]
+        self.forces: dict[str, Force] = {}
+        for uid, unit_spec in spec.units.items():
+            self.forces[uid] = Force(
+                self, uid, unit_spec, self.cell_at(unit_spec.place, unit_spec.lat, unit_spec.lon)
+            )
+        self.corridor_timetable = timetable(
+            self.geo.path_km(self.geo.corridor), spec.rules.interdiction.convoy_km_per_day
+        )
+        self.lane_timetables = {
+            name: timetable(self.geo.path_km(path), spec.rules.sabotage.tanker_km_per_day)
+            for name, path in self.geo.lanes.items()
+        }
+        # Convoys can be struck only once they leave the sender's territory.
+        origin = self.geo.country_of(self.geo.corridor.cells[0])
+        self.corridor_countries = sorted(
+            {c for cell in self.geo.corridor.cells if (c := self.geo.country_of(cell))} - {origin}
+        )
+        self._convoy_stops: dict[str, int] = {}
+        self.isr_coverage = interdiction.owner_coverage(self)
+        self.coverage: dict[str, np.ndarray] = {}
+        self.coverage_surges: set[str] = set()
+        interdiction.update_coverage(self)
+
+        # Pressure, escalation and the record.
+        sanctioner = next(
+            ((aid, p.sanctions) for aid, p in spec.policies.items() if p.sanctions), (None, None)
+        )
+        self.sanctioner, sanctions = sanctioner
+        self.sanctioned = sanctions.target if sanctions else None
+        self.economy = economy.Economy.start(spec.rules.economy, sanctions)
+        self.ladder = escalation.Ladder(spec.rules.escalation)
+        self.pending: list[tuple[Actor, perception.Perceived]] = []
+        self.counters = {"convoys_sent": 0, "convoys_delivered": 0, "convoys_interdicted": 0}
+        self._posture_log: list[dict[str, dict[str, int]]] = []
+        self._views: dict[str, SideView] = {}
+        self.injects: dict[int, list[Any]] = {}
+        for inject in spec.injects:
+            self.injects.setdefault(inject.day, []).append(inject)
+        self.record = Record(self)
+        streams = self.rng.spawn(self.n_actors)
+        for actor, stream in zip(self.actor_list, streams, strict=True):
+            actor.policy = (players or {}).get(actor.aid) or ComputerPolicy(stream)
+        self.lane_owners: dict[str, frozenset[str]] = {}
+        self.candidates = {a.aid: candidates(self, a) for a in self.actor_list}
+        self._apply_history()
+        self._tension_start = self.key_tension()  # on the start date, history included
+        self.ladder.update(0)
+        self._log_posture()
+        self.datacollector = mesa.DataCollector(model_reporters=self.record.reporters())
+        self.datacollector.collect(self)
+
+    # ----- time -----
+    @property
+    def day(self) -> int:
+        return self.steps
+
+    @property
+    def turn(self) -> int:
+        """The day whose orders are being chosen: today during a step, tomorrow between steps
+        (when a human is choosing orders for the coming day)."""
+        return self.steps if self._stepping else self.steps + 1
+
+    @property
+    def date(self) -> dt.date:
+        return self.start_date + dt.timedelta(days=self.day)
+
+    @property
+    def finished(self) -> bool:
+        return self.day >= self.days
+
+    # ----- the day -----
+    def run_for(self, duration: float | int) -> None:
+        """Play ``duration`` days, or up to the run's end if it comes first."""
+        remaining = self.days - self.day
+        if remaining > 0:
+            super().run_for(min(duration, remaining))
+
+    def step(self) -> None:
+        day = self.day
+        if day > self.days:  # Mesa counts the day before calling this: undo it
+            self.steps -= 1
+            raise RuntimeError(f"the run has ended: day {self.days} was its last")
+        self._stepping = True
+        self.epoch += 1
+        self.record.start_day(day)
+        orders: list[Order] = []
+        forced = self._injects_for(day)
+        for actor in self.actor_list:
+            options = legal_orders(self, actor)
+            if actor.aid in forced:
+                chosen, by = [o for o in forced[actor.aid] if o in options], "inject"
+            else:
+                chosen, by = actor.decide(options), type(actor.policy).__name__
+            self.record.log_orders(day, chosen, by)
+            orders.extend(chosen)
+        self._move()
+        self._adjudicate(orders)
+        self._consequences()
+        self.epoch += 1
+        self._stepping = False
+        self.datacollector.collect(self)
+        if self.finished:
+            self.running = False
+
+    def _injects_for(self, day: int) -> dict[str, list[Order]]:
+        forced: dict[str, list[Order]] = {}
+        for inject in self.injects.get(day, []):
+            if inject.kind == "note":
+                self.record.note(day, inject.text)
+            else:
+                order = Order(inject.actor, inject.order, inject.target, inject.via)
+                forced.setdefault(inject.actor, []).append(order)
+                if inject.text:
+                    self.record.note(day, inject.text)
+        return forced
+
+    def _move(self) -> None:
+        sabotage.spawn_tankers(self, self.rng)
+        sabotage.advance_tankers(self)
+        for convoy in self.convoys:
+            convoy.passed = convoy.advance()
+        posture.arrivals(self)
+        owners: dict[str, set[str]] = {}
+        for tanker in self.tankers:
+            owners.setdefault(tanker.lane, set()).add(tanker.owner)
+        self.lane_owners = {lane: frozenset(o) for lane, o in owners.items()}
+
+    def _adjudicate(self, orders: list[Order]) -> None:
+        ranked = sorted(orders, key=lambda o: (PHASE[o.kind], self.actors[o.actor].index))
+        for order in ranked:
+            result = HANDLERS[order.kind](self, order, self.rng)
+            for event in result if isinstance(result, list) else [result] if result else []:
+                self.emit(event)
+        for event in interdiction.resolve_convoys(self, self.rng):
+            self.emit(event)
+
+    def _consequences(self) -> None:
+        for event in posture.follow(self):
+            self.emit(event)
+        posture.readiness(self)
+        sabotage.repair(self)
+        economy.update(self)
+        proxies.fade(self)
+        perception.deliver_pending(self)
+        memory = self.spec.rules.decisions.memory_days
+        for actor in self.actor_list:
+            actor.beliefs.forget(memory)
+        escalation.relax(self)
+        if interdiction.surging(self) != self.coverage_surges:
+            interdiction.update_coverage(self)
+        self.ladder.update(self.day)
+        self._log_posture()
+
+    def emit(self, event: Event) -> None:
+        """An incident happened: record it, move the ladder, let the sides perceive it."""
+        self.record.add(event)
+        if not event.covert:
+            self.ladder.note(self, event)
+        perception.observe(self, event, self.rng)
+
+    # ----- events and places -----
+    def make_event(
+        self,
+        kind: str,
+        actor: str,
+        target: str,
+        where: str | Cell,
+        outcome: str,
+        *,
+        rung: int | None = None,
+        casualties: int = 0,
+        order: Order | None = None,
+        directed_by: str | None = None,
+        details: dict[str, Any] | None = None,
+        day: int | None = None,
+        tone: Tone = "hostile",
+    ) -> Event:
+        """An event (of today, unless ``day`` says) at a site, a named place or a cell."""
+        if isinstance(where, tuple):
+            cell, place = where, self.nearest_place(where)
+        elif where in self.sites:
+            cell, place = self.sites[where].cell.coordinate, where
+        else:
+            cell, place = self.geo.places[where].cell, where
+        return Event(
+            day=self.day if day is None else day,
+            kind=kind,
+            actor=actor,
+            target=target,
+            place=place,
+            cell=cell,
+            outcome=outcome,
+            rung=int(INCIDENT_KINDS[kind] if rung is None else rung),
+            casualties=casualties,
+            directed_by=directed_by,
+            order=order.kind if order else None,
+            details=details or {},
+            tone=tone,
+        )
+
+    def repeat_key(self, order: Order) -> tuple[str, str | None]:
+        """What an order counts as, for remembering repeats: its kind (an order and its reverse
+        count as one, so a side does not undo a fresh decision) and what it is about (the side
+        it hurts, the country, militia or unit it concerns; diplomacy and pressure as one)."""
+        key = self._repeat_keys.get(order)
+        if key is None:
+            kind = REVERSES.get(order.kind, order.kind)
+            if order.kind in ("rocket_attack", "attack_base", "attack_oil", "direct_attack"):
+                site = self.sites.get(order.target or "")
+                key = kind, site.owner if site else order.target
+            elif kind in (
+                "mediate",
+                "tighten_sanctions",
+                "threaten_closure",
+                "close_strait",
+                "isr_surge",
+            ):
+                key = kind, None
+            else:
+                key = kind, order.target
+            self._repeat_keys[order] = key
+        return key
+
+    def severity(self, event: Event) -> float:
+        return escalation.severity(self.spec.rules.escalation, event)
+
+    def nearest_place(self, cell: Cell) -> str:
+        return min(
+            self.geo.places.values(),
+            key=lambda p: (p.cell[0] - cell[0]) ** 2 + (p.cell[1] - cell[1]) ** 2,
+        ).name
+
+    def locate(
+        self, place: str | None, lat: float | None, lon: float | None
+    ) -> tuple[float, float]:
+        if place is not None:
+            found = self.geo.places[place]
+            return found.lat, found.lon
+        assert lat is not None and lon is not None
+        return lat, lon
+
+    def cell_at(self, place: str | None, lat: float | None, lon: float | None) -> Cell:
+        if place is not None:
+            return self.geo.places[place].cell
+        return self.geo.cell_of(*self.locate(None, lat, lon))
+
+    def capital(self, aid: str) -> str | None:
+        return self.actors[aid].spec.home
+
+    def home_country(self, aid: str) -> str | None:
+        home = self.actors[aid].spec.home
+        if home is None:
+            return None
+        return self.geo.country_of(
+            self.sites[home].cell.coordinate if home in self.sites else self.geo.places[home].cell
+        )
+
+    def closure_target(self, aid: str) -> str:
+        """A closure of the strait is aimed at the side's first adversary."""
+        adversaries = self.actors[aid].spec.adversaries
+        return adversaries[0] if adversaries else aid
+
+    def drone_area(self, shooter: str, target: str) -> str:
+        """Where a drone of ``target`` flies near ``shooter``: its surveillance asset's place."""
+        places = [a.place for a in self.spec.isr.values() if a.owner == target and a.place]
+        if places:
+            return places[0]
+        return self.capital(shooter) or "Strait of Hormuz"
+
+    def sites_of(self, aid: str) -> list[Site]:
+        return [s for s in self.site_list if s.owner == aid]
+
+    def strike_sites(self, striker: str, target: str) -> list[Site]:
+        """The target's sites a striker can hit: militia sites, or bases and military sites."""
+        reach = self.actors[striker].spec.reach
+        kinds = ("militia_site",) if self.actors[target].is_militia else ("base", "military_site")
+        return [
+            s
+            for s in self.site_list
+            if s.owner == target and s.kind in kinds and s.country in reach
+        ]
+
+    def convoy_stop(self, militia: str) -> int:
+        """Where on the corridor a convoy for this militia ends (0: it has no stop)."""
+        if militia not in self._convoy_stops:
+            sites = [s.cell.coordinate for s in self.sites_of(militia) if s.kind == "militia_site"]
+            stops = [i for i, cell in enumerate(self.geo.corridor.cells) if cell in sites]
+            self._convoy_stops[militia] = max(stops, default=0)
+        return self._convoy_stops[militia]
+
+    # ----- agents by kind -----
+    @property
+    def convoys(self) -> list[Convoy]:
+        return list(self.agents_by_type.get(Convoy, []))
+
+    @property
+    def tankers(self) -> list[Tanker]:
+        return list(self.agents_by_type.get(Tanker, []))
+
+    @property
+    def convoy_count(self) -> int:
+        return len(self.agents_by_type.get(Convoy, ()))
+
+    # ----- views and records -----
+    def view_of(self, aid: str) -> SideView:
+        """A side's picture, up to date with the current phase of the day."""
+        view = self._views.get(aid)
+        if view is None:
+            view = self._views[aid] = SideView(self, aid)
+        view.refresh()
+        return view
+
+    def options_for(self, aid: str) -> list[Order]:
+        """The orders a side may give on the day being decided (see ``turn``)."""
+        return legal_orders(self, self.actors[aid])
+
+    def key_tension(self) -> float:
+        a, b = (self.actors[x].index for x in self.key_pair)
+        return float((self.tension[a, b] + self.tension[b, a]) / 2.0)
+
+    def posture_history(self, aid: str, lag: int) -> dict[str, int]:
+        index = max(len(self._posture_log) - 1 - lag, 0)
+        return self._posture_log[index].get(aid, {})
+
+    def _log_posture(self) -> None:
+        self._posture_log.append({a.aid: dict(a.posture) for a in self.posture_holders})
+
+    def _apply_history(self) -> None:
+        """Incidents before the start, as reported, replayed day by day up to the start: every
+        side learns each as told, and fears and grievances fade in between as they would."""
+        day = (
+            min((item.date - self.start_date).days for item in self.spec.history)
+            if self.spec.history
+            else 0
+        )
+        for item in sorted(self.spec.history, key=lambda h: h.date):
+            when = (item.date - self.start_date).days
+            day = self._fade_until(day, when)
+            event = self.make_event(
+                item.kind,
+                item.actor,
+                item.target,
+                item.place,
+                item.outcome,
+                casualties=item.casualties,
+                details={"source": item.source, "note": item.note},
+                day=when,
+            )
+            event.blamed, event.confidence = item.blamed, item.confidence
+            self.record.add(event)
+            self.ladder.note(self, event)
+            if item.order:
+                order = Order(
+                    item.actor, item.order, item.place if item.place in self.sites else item.target
+                )
+                self.actors[item.actor].last_order_day[self.repeat_key(order)] = when
+            for observer in self.actor_list:
+                blamed, sure = perception.as_reported(observer, event, item.blamed, item.confidence)
+                perception.learn(self, observer, perception.Perceived(event, blamed, sure, when))
+        self._fade_until(day, 0)
+
+    def _fade_until(self, day: int, until: int) -> int:
+        memory = self.spec.rules.decisions.memory_days
+        for _ in range(day, until):
+            for actor in self.actor_list:
+                actor.beliefs.forget(memory)
+            escalation.relax(self)
+        return max(day, until)
+
+    def run(self) -> Record:
+        """Run to the scenario's end (or ``days``) and return the record."""
+        while not self.finished:
+            self.step()
+        return self.record
+
+    def posture_level(self, aid: str, country: str) -> str:
+        return POSTURE_LEVELS[self.actors[aid].posture.get(country, 0)]
+
+    def outcome(self) -> str:
+        struck = self.record.direct_exchange_day is not None
+        return outcome_class(
+            self.ladder.peak, struck, self.ladder.rung, self._tension_start, self.key_tension()
+        )

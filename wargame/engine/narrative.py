@@ -1,0 +1,169 @@
+"""Plain words for the dashboard: one sentence per incident, and readable orders and targets.
+
+An incident can be told two ways. The observer (an instructor, an analyst) is told the truth:
+who really did it, and whom the victim blamed. A side is told only what it believes: whom it
+blames and how sure it is, and when the news reached it. Blame is worth telling only for the
+deniable acts (sabotage, unclaimed rockets, drones and bombs); everything else is done openly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from wargame.core.incidents import HOSTILE_KINDS
+from wargame.core.ladder import LADDER, Rung
+from wargame.core.orders import CATALOGUE, Order
+from wargame.engine.beliefs import Perceived
+from wargame.engine.rules.perception import DENIABLE_KINDS
+
+if TYPE_CHECKING:
+    from wargame.core.incidents import Event
+    from wargame.engine.model import WargameModel
+
+# What happened, in a few words, by incident kind.
+WHAT = {
+    "tanker_sabotage": "tanker attacked",
+    "tanker_seizure": "tanker seizure",
+    "oil_facility_attack": "oil facility attacked",
+    "base_attack": "base attacked",
+    "rocket_attack": "rocket attack",
+    "drone_shootdown": "surveillance drone fired on",
+    "convoy_detected": "missile convoy spotted",
+    "convoy_interdicted": "missile convoy struck",
+    "convoy_delivered": "missile convoy delivered",
+    "state_strike": "air strike",
+    "posture_change": "force protection changed",
+    "evacuation": "mission staffing changed",
+    "deployment": "forces moved",
+    "sanctions_change": "sanctions changed",
+    "mediation": "mediation",
+    "closure_threat": "threat to close the Strait of Hormuz",
+    "closure_attempt": "attempt to close the Strait of Hormuz",
+    "coordination": "militia coordination meeting",
+}
+# How the sentence names the side an act concerned, for kinds that are not attacks.
+AIMS = {"convoy_delivered": "to", "coordination": "with", "convoy_detected": "watching"}
+LANES = {"gulf": "the Gulf shipping lane", "red_sea": "the Red Sea shipping lane"}
+SECTORS = {
+    "oil": "oil sanctions",
+    "shipping": "shipping sanctions",
+    "banking": "banking sanctions",
+    "waivers": "oil waivers",
+}
+
+
+def kind_title(kind: str) -> str:
+    """An order or incident kind as a title: 'raise_posture' -> 'Raise posture'."""
+    text = kind.replace("_", " ")
+    return (text[:1].upper() + text[1:]).replace("Isr ", "ISR ")
+
+
+def rung_title(rung: int) -> str:
+    return f"rung {rung}, {LADDER[Rung(rung)].title}"
+
+
+class Narrator:
+    """Tells a model's incidents and orders in plain words (names resolved once per model)."""
+
+    def __init__(self, model: WargameModel) -> None:
+        self.start: dt.date = model.start_date
+        self.names = {aid: a.name for aid, a in model.actors.items()}
+        self.sites = {sid: s.name for sid, s in model.sites.items()}
+        self.units = {uid: f.name for uid, f in model.forces.items()}
+
+    def name(self, aid: str | None) -> str:
+        return self.names.get(aid or "", aid or "unknown")
+
+    def when(self, day: int) -> str:
+        if day >= 1:
+            return f"Day {day}"
+        date = self.start + dt.timedelta(days=day)
+        return f"{date.day} {date:%b %Y} (before the start)"
+
+    def where(self, event: Event) -> str:
+        if event.place in self.sites:
+            return f"at {self.sites[event.place]}"
+        near = f"the {event.place}" if event.place.startswith(("Strait ", "Gulf ")) else event.place
+        lane = event.details.get("lane")
+        if lane:
+            return f"in {LANES.get(lane, lane)}, near {near}"
+        return f"near {near}"
+
+    def _outcome(self, event: Event) -> str:
+        # Attacks name the site they hit; the sentence already says where.
+        text = event.outcome.removesuffix(f", {self.sites.get(event.place, '')}")
+        if event.casualties:
+            text += f", {event.casualties} killed"
+        return text
+
+    def _doer(self, event: Event) -> str:
+        who = self.name(event.actor)
+        if event.directed_by:
+            who += f", directed by {self.name(event.directed_by)}"
+        return who
+
+    def _aim(self, event: Event) -> str:
+        """Whom an act was aimed at, where that is another side."""
+        if event.target in (event.actor, event.directed_by):
+            return ""
+        word = "against" if event.kind in HOSTILE_KINDS else AIMS.get(event.kind, "aimed at")
+        return f" {word} {self.name(event.target)}"
+
+    def _head(self, event: Event) -> str:
+        what = WHAT.get(event.kind, kind_title(event.kind))
+        return f"{self.when(event.day)}: {what} {self.where(event)} ({self._outcome(event)})"
+
+    def truth(self, event: Event) -> str:
+        """The observer's sentence: what happened, who really did it, whom the victim blamed."""
+        text = f"{self._head(event)}; by {self._doer(event)}{self._aim(event)}"
+        if event.kind in DENIABLE_KINDS and event.blamed:
+            wrong = "" if event.blamed == event.actor else " (wrongly)"
+            text += (
+                f"; {self.name(event.target)} blamed {self.name(event.blamed)}{wrong}, "
+                f"confidence {event.confidence:.1f}"
+            )
+        return text + "."
+
+    def belief(self, heard: Perceived, side: str) -> str:
+        """A side's sentence: what it heard, with its own blame, never the hidden truth."""
+        event = heard.event
+        text = self._head(event)
+        if event.kind in DENIABLE_KINDS and side not in (event.actor, event.directed_by):
+            text += f"; against {self.name(event.target)}"
+            text += f"; {self.name(heard.blamed)} blamed, confidence {heard.confidence:.1f}"
+        else:
+            text += f"; by {self._doer(event)}{self._aim(event)}"
+        if heard.learned_on > event.day:
+            text += f"; news reached you on day {heard.learned_on}"
+        return text + "."
+
+    def target(self, order: Order) -> str:
+        """What an order is aimed at, in words."""
+        target = order.target
+        if target is None:
+            return ""
+        if ":" in target:
+            first, second = target.split(":")
+            text = f"{self.name(first)} and {self.name(second)}"
+        elif target in self.sites:
+            text = self.sites[target]
+        elif target in self.units:
+            text = self.units[target]
+        elif target in self.names:
+            text = self.names[target]
+        elif target in LANES:
+            text = LANES[target]
+        elif order.kind in ("tighten_sanctions", "ease_sanctions"):
+            text = SECTORS.get(target, target)
+        else:
+            text = target
+        if order.via:
+            text += f", by {self.name(order.via)}"
+        return text
+
+    def order(self, order: Order) -> str:
+        """An order as a short phrase: 'Raise posture: Iraq (rung 2, Show of force)'."""
+        aim = self.target(order)
+        head = kind_title(order.kind) + (f": {aim}" if aim else "")
+        return f"{head} ({rung_title(CATALOGUE[order.kind].rung)})"

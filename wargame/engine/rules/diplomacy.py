@@ -1,0 +1,52 @@
+"""Mediation: a third party offers talks between two sides.
+
+Each side accepts with a willingness of ``1 - resolve * grievance`` toward the other (at least
+0.05), and the offer works with ``mediation_success`` times both willingnesses. Talks that work
+cut both sides' grievance against each other, and their floor of lasting enmity, by
+``mediation_effect``, and for ``talks_days`` each side weighs climbing the ladder twice as heavily.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wargame.core.incidents import Event
+
+if TYPE_CHECKING:
+    from wargame.core.orders import Order
+    from wargame.engine.model import WargameModel
+
+
+def willingness(model: WargameModel, side: str, other: str) -> float:
+    a, b = model.actors[side], model.actors[other]
+    return max(1.0 - a.spec.resolve * float(model.tension[a.index, b.index]), 0.05)
+
+
+def mediate(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+    rules = model.spec.rules.diplomacy
+    first, second = (order.target or ":").split(":")
+    chance = (
+        rules.mediation_success
+        * willingness(model, first, second)
+        * willingness(model, second, first)
+    )
+    agreed = rng.random() < chance
+    if agreed:
+        i, j = model.actors[first].index, model.actors[second].index
+        for a, b in ((i, j), (j, i)):
+            model.tension[a, b] *= 1.0 - rules.mediation_effect
+            model.tension_floor[a, b] *= 1.0 - rules.mediation_effect
+        model.talks_until[first] = model.talks_until[second] = model.day + rules.talks_days
+    return model.make_event(
+        "mediation",
+        order.actor,
+        first,
+        model.capital(first) or model.capital(second) or "Baghdad",
+        f"talks between {model.actors[first].name} and {model.actors[second].name} "
+        + ("agreed" if agreed else "refused"),
+        order=order,
+        details={"other": second, "agreed": agreed},
+        tone="goodwill" if agreed else "neutral",
+    )

@@ -1,0 +1,120 @@
+"""Sabotage: attacks on oil facilities and on tankers in the lanes, and seizures of tankers.
+
+Laden tankers enter each lane at Poisson rates (``tankers_per_day``), shared among exporters by
+``tanker_owners``; each exporter's tankers of a day sail together as one unit at
+``tanker_km_per_day``. An attack on a tanker succeeds with
+``tanker_hit`` times the attacker's potency; a seizure with ``tanker_seize``; an escort in the
+lane foils ``escort_protection`` of both. A hit on an oil facility knocks out a share of its
+capacity drawn around ``oil_damage`` (uniform between half and one and a half times it); the
+lost capacity comes back with a time constant of ``repair_days``. Deniability is in perception:
+the victim blames someone, with a confidence that can be wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.units import Tanker
+from wargame.core.incidents import Event
+from wargame.engine.rules.attacks import attack_site
+from wargame.engine.rules.economy import add_risk
+from wargame.engine.rules.proxies import potency
+
+if TYPE_CHECKING:
+    from wargame.core.orders import Order
+    from wargame.engine.model import WargameModel
+
+
+def spawn_tankers(model: WargameModel, rng: np.random.Generator) -> None:
+    """Today's sailings enter the lanes: for each exporter, a Poisson number of laden tankers
+    (its share of the lane's rate) that sail together as one unit."""
+    rules = model.spec.rules.sabotage
+    for lane, rate in rules.tankers_per_day.items():
+        owners = rules.tanker_owners[lane]
+        total = sum(owners.values())
+        for owner, weight in owners.items():
+            ships = int(rng.poisson(rate * weight / total))
+            if ships:
+                Tanker(
+                    model, lane, model.geo.lanes[lane], model.lane_timetables[lane], owner, ships
+                )
+
+
+def advance_tankers(model: WargameModel) -> None:
+    for tanker in list(model.tankers):
+        tanker.advance()
+        if tanker.arrived:
+            tanker.remove()
+
+
+def escorted(model: WargameModel, lane: str) -> bool:
+    return any(lane in actor.escorts for actor in model.actor_list)
+
+
+def tanker_action(model: WargameModel, order: Order, rng: np.random.Generator) -> Event | None:
+    """An attack on, or a seizure of, a tanker in the lane ``order.target``."""
+    rules = model.spec.rules.sabotage
+    lane = order.target or ""
+    enemies = set(model.actors[order.actor].spec.adversaries)
+    in_lane = [t for t in model.tankers if t.lane == lane and t.owner in enemies]
+    if not in_lane:
+        return None
+    ships = np.cumsum([t.ships for t in in_lane])
+    tanker = in_lane[int(np.searchsorted(ships, rng.random() * ships[-1], side="right"))]
+    seize = order.kind == "seize_tanker"
+    doer = model.actors[order.actor]
+    chance = rules.tanker_seize if seize else rules.tanker_hit * potency(model, doer)
+    if escorted(model, lane):
+        chance *= 1.0 - rules.escort_protection
+    success = rng.random() < min(chance, 1.0)
+    add_risk(model, 1.0 if success else 0.5)
+    if seize:
+        outcome = "tanker seized and taken to port" if success else "boarding attempt repelled"
+    else:
+        outcome = "tanker holed, crew safe" if success else "attack failed"
+    here = tanker.cell.coordinate
+    if success:
+        tanker.ships -= 1
+        if tanker.ships == 0:
+            tanker.remove()
+    return model.make_event(
+        "tanker_seizure" if seize else "tanker_sabotage",
+        order.actor,
+        tanker.owner,
+        here,
+        outcome,
+        order=order,
+        details={"lane": lane, "hit": success},
+    )
+
+
+def damage_oil(model: WargameModel, order: Order, rng: np.random.Generator, event: Event) -> None:
+    """Knock out part of a facility's capacity after a hit."""
+    site = model.sites[order.target or ""]
+    share = min(rng.uniform(0.5, 1.5) * model.spec.rules.sabotage.oil_damage, 1.0)
+    site.offline_mbd = min(
+        site.offline_mbd + share * site.spec.capacity_mbd, site.spec.capacity_mbd
+    )
+    event.outcome += f"; {site.offline_mbd:.1f} mb/d offline"
+    event.details["offline_mbd"] = round(site.offline_mbd, 2)
+    add_risk(model)
+
+
+def attack_oil(
+    model: WargameModel, order: Order, rng: np.random.Generator, doer: str | None = None
+) -> Event:
+    event = attack_site(model, order, rng, doer=doer, kind="oil_facility_attack")
+    if event.details["hit"]:
+        damage_oil(model, order, rng, event)
+    return event
+
+
+def repair(model: WargameModel) -> None:
+    """Offline capacity comes back with a time constant of ``repair_days``."""
+    keep = math.exp(-1.0 / model.spec.rules.sabotage.repair_days)
+    for site in model.oil_sites:
+        if site.offline_mbd > 0.0:
+            site.offline_mbd = site.offline_mbd * keep if site.offline_mbd > 0.01 else 0.0
