@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
 	    command -v $$p; exit 0; fi; done; \
 	  if command -v uv >/dev/null 2>&1; then uv python find 3.12 2>/dev/null; fi)
 
-.PHONY: play test lint format venv clean
+.PHONY: play test test-fast lint format venv clean
 
 $(VENV)/.base: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: install it (e.g. 'pyenv install 3.12' or 'uv python install 3.12') and run make again."; exit 1; }
@@ -34,6 +34,12 @@ test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# For developers: the same checks without the slow statistical tests.
+test-fast: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "not slow"
 
 format: $(VENV)/.test
 	$(BIN)/ruff check --fix .

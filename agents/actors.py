@@ -17,14 +17,14 @@ from wargame.engine.beliefs import Beliefs
 if TYPE_CHECKING:
     from wargame.core.orders import Order
     from wargame.core.schema import Actor as ActorSpec
-    from wargame.engine.model import WargameModel
     from wargame.engine.policy import Policy
+    from wargame.engine.world import World
 
 
 class Actor(mesa.Agent):
     """A side of the crisis."""
 
-    def __init__(self, model: WargameModel, aid: str, spec: ActorSpec, index: int) -> None:
+    def __init__(self, model: World, aid: str, spec: ActorSpec, index: int) -> None:
         super().__init__(model)
         self.aid = aid
         self.spec = spec

@@ -10,13 +10,13 @@ if TYPE_CHECKING:
     from mesa.discrete_space import Cell
 
     from wargame.core.schema import Site as SiteSpec
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
 class Site(FixedAgent):
     """A place that can be attacked, protected or evacuated."""
 
-    def __init__(self, model: WargameModel, sid: str, spec: SiteSpec, cell: Cell) -> None:
+    def __init__(self, model: World, sid: str, spec: SiteSpec, cell: Cell) -> None:
         super().__init__(model)
         self.sid = sid
         self.spec = spec

@@ -10,7 +10,7 @@ from mesa.discrete_space import CellAgent
 if TYPE_CHECKING:
     from wargame.core.geography import Path
     from wargame.core.schema import Unit as UnitSpec
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
 def timetable(km: np.ndarray, speed_km: float) -> tuple[int, ...]:
@@ -27,7 +27,7 @@ def timetable(km: np.ndarray, speed_km: float) -> tuple[int, ...]:
 class PathMover(CellAgent):
     """A unit that travels along a fixed path of cells at a fixed speed."""
 
-    def __init__(self, model: WargameModel, path: Path, table: tuple[int, ...], owner: str) -> None:
+    def __init__(self, model: World, path: Path, table: tuple[int, ...], owner: str) -> None:
         super().__init__(model)
         self.path = path
         self.table = table
@@ -55,7 +55,7 @@ class Convoy(PathMover):
 
     def __init__(
         self,
-        model: WargameModel,
+        model: World,
         path: Path,
         table: tuple[int, ...],
         owner: str,
@@ -81,7 +81,7 @@ class Tanker(PathMover):
 
     def __init__(
         self,
-        model: WargameModel,
+        model: World,
         lane: str,
         path: Path,
         table: tuple[int, ...],
@@ -96,9 +96,7 @@ class Tanker(PathMover):
 class Force(CellAgent):
     """A carrier group, bomber task force, escort group or air-defence battery."""
 
-    def __init__(
-        self, model: WargameModel, uid: str, spec: UnitSpec, station: tuple[int, int]
-    ) -> None:
+    def __init__(self, model: World, uid: str, spec: UnitSpec, station: tuple[int, int]) -> None:
         super().__init__(model)
         self.uid = uid
         self.spec = spec

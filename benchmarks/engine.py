@@ -62,7 +62,9 @@ def with_extra_units(extra: int, seeds: int, days: int = 365) -> tuple[float, fl
         while not model.finished:
             for i in range(extra):
                 lane = lanes[i % len(lanes)]
-                Tanker(model, lane, model.geo.lanes[lane], model.lane_timetables[lane], "iraq", 1)
+                Tanker(
+                    model, lane, model.geo.lanes[lane], model.shipping.timetables[lane], "iraq", 1
+                )
             model.step()
             count += len(model.tankers) + model.convoy_count
         times.append(time.perf_counter() - start)

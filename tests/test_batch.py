@@ -101,6 +101,7 @@ def test_sweep_crosses_values_and_summarises_each(tmp_path: Path) -> None:
     assert table[2].split()[:2] == ["0.3", "6"] and table[3].split()[:2] == ["0.9", "6"]
 
 
+@pytest.mark.slow
 def test_killed_batch_resumes_without_losing_or_repeating_runs(tmp_path: Path) -> None:
     args = ["may2019", "--runs", "40", "--days", "30", "--workers", "1"]
     out = tmp_path / "killed"

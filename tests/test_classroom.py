@@ -8,10 +8,11 @@ import textwrap
 
 import pytest
 
-from wargame.classroom.game import FACILITATOR, Classroom, Refused, play_by_computer
+from wargame.classroom.game import FACILITATOR, Classroom, Refused
 from wargame.core.orders import STANDING, Order
 from wargame.core.packs import load_pack, shipped_packs
 from wargame.core.validation import ScenarioError
+from wargame.engine.exercise import play_by_computer
 from wargame.engine.policy import OrderRefused
 
 

@@ -10,9 +10,10 @@ from html import escape
 import pytest
 from conftest import run_cli
 
-from wargame.classroom.game import FACILITATOR, Classroom, play_by_computer
+from wargame.classroom.game import FACILITATOR, Classroom
 from wargame.core.orders import Order
 from wargame.core.packs import load_pack
+from wargame.engine.exercise import play_by_computer
 from wargame.engine.model import WargameModel
 from wargame.engine.narrative import Narrator
 from wargame.reports.debrief import _decision_text, build, read_game

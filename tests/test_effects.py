@@ -16,6 +16,8 @@ import pytest
 from wargame.core.scenario import load_scenario
 from wargame.engine.model import WargameModel
 
+pytestmark = pytest.mark.slow  # many year-long runs: `make test-fast` skips them
+
 MILITIA_ATTACKS = ("rocket_attack", "base_attack", "oil_facility_attack", "tanker_sabotage")
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, run_cli
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from wargame.core.incidents import INCIDENT_KINDS
+from wargame.core.incidents import INCIDENTS
 from wargame.core.orders import CATALOGUE, Order
 from wargame.core.scenario import load_scenario
 from wargame.engine.model import WargameModel
@@ -93,7 +93,7 @@ def test_summary_and_files(year, tmp_path):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert set(summary) >= SUMMARY_KEYS
     assert summary["outcome"] in ("de_escalated", "contained", "limited_exchange", "regional_war")
-    assert set(summary["incidents"]) == set(INCIDENT_KINDS) == set(summary["first_day"])
+    assert set(summary["incidents"]) == set(INCIDENTS) == set(summary["first_day"])
     for kind, first in summary["first_day"].items():
         assert (first is None) == (summary["incidents"][kind] == 0)
     assert summary["peak_rung"] >= summary["final_rung"] or summary["peak_rung"] >= 0

@@ -111,7 +111,7 @@ def test_goodwill_eases_the_grievance_of_those_it_touches(order, rule):
     model = world()
     iran, us = model.actors["iran"], model.actors["us"]
     before = model.tension[iran.index, us.index]
-    act = rule(model, order)
+    act = rule(model, order, model.rng)
     assert act.tone == "goodwill"
     perception.learn(model, iran, perception.Perceived(act, "us", 1.0, 1))
     assert model.tension[iran.index, us.index] < before
@@ -163,7 +163,7 @@ def test_third_parties_hear_late():
     israel, uk = model.actors["israel"], model.actors["uk"]
     assert len(israel.beliefs.heard) == heard_before["israel"] + 1
     assert len(uk.beliefs.heard) == heard_before["uk"]
-    assert any(h.event is attack for _, h in model.pending)
+    assert any(h.event is attack for _, h in model.news.pending)
     assert attack.blamed == "pij"
 
 
@@ -258,7 +258,7 @@ def test_delivered_convoys_strengthen_and_destroyed_ones_weaken_the_recipient():
     model = blind_world()
     hezbollah = model.actors["hezbollah"]
     start = hezbollah.capability
-    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"))
+    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"), model.rng)
     convoy = model.convoys[0]
     for _ in range(30):
         if not model.convoys:
@@ -270,7 +270,7 @@ def test_delivered_convoys_strengthen_and_destroyed_ones_weaken_the_recipient():
     model = world(**{"isr.israel_syria.detection": 1.0, "rules.interdiction.strike_success": 1.0})
     hezbollah = model.actors["hezbollah"]
     start = hezbollah.capability
-    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"))
+    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"), model.rng)
     convoy = model.convoys[0]
     kinds = []
     for _ in range(30):
@@ -288,7 +288,7 @@ def test_delivered_convoys_strengthen_and_destroyed_ones_weaken_the_recipient():
 def success_rate(model: WargameModel, order: Order, trials: int = 400) -> float:
     """Share of attempts that succeed against a large Saudi sailing in the gulf lane."""
     lane = model.geo.lanes["gulf"]
-    Tanker(model, "gulf", lane, model.lane_timetables["gulf"], "saudi", ships=10 * trials)
+    Tanker(model, "gulf", lane, model.shipping.timetables["gulf"], "saudi", ships=10 * trials)
     rng = np.random.default_rng(3)
     results = [sabotage.tanker_action(model, order, rng) for _ in range(trials)]
     return sum(bool(r and r.details["hit"]) for r in results) / trials
@@ -377,7 +377,7 @@ def test_allies_follow_the_leader_with_a_lag_and_only_as_far_as_support_allows()
         uk.posture["Iraq"] == 1 and events[0].kind == "posture_change" and events[0].actor == "uk"
     )
     for _ in range(6):
-        model._log_posture()
+        model.posture_log.note(model)
         posture.follow(model)
     cap = round(uk.spec.support * posture.TOP)
     assert uk.posture["Iraq"] == cap < us.posture["Iraq"]
@@ -386,7 +386,7 @@ def test_allies_follow_the_leader_with_a_lag_and_only_as_far_as_support_allows()
 def test_deployments_arrive_after_the_transit():
     model = world()
     csg = model.forces["second_csg"]
-    event_ = posture.deploy(model, Order("us", "deploy", "second_csg"))
+    event_ = posture.deploy(model, Order("us", "deploy", "second_csg"), model.rng)
     assert event_.kind == "deployment" and not csg.in_theatre
     model.steps += model.spec.rules.posture.deploy_days
     posture.arrivals(model)
@@ -421,9 +421,9 @@ def test_sanctions_calibration_and_direction():
 
 def test_sanctions_orders_move_levels_and_pain_follows():
     model = world()
-    economy.change_sanctions(model, Order("us", "ease_sanctions", "oil"))
+    economy.change_sanctions(model, Order("us", "ease_sanctions", "oil"), model.rng)
     assert model.economy.oil == 0.75
-    event_ = economy.change_sanctions(model, Order("us", "ease_sanctions", "waivers"))
+    event_ = economy.change_sanctions(model, Order("us", "ease_sanctions", "waivers"), model.rng)
     assert model.economy.waivers and event_.kind == "sanctions_change"
     pain = model.economy.pain
     for _ in range(60):
@@ -449,9 +449,9 @@ def test_coordination_multiplies_what_a_militia_can_do():
     model = world()
     pmu = model.actors["pmu"]
     pmu.coordination = 0.0
-    alone = proxies.potency(model, pmu)
+    alone = attacks.potency(model, pmu)
     proxies.coordinate(model, Order("quds", "coordinate", "pmu"), np.random.default_rng(0))
-    assert pmu.coordination > 0 and proxies.potency(model, pmu) > alone
+    assert pmu.coordination > 0 and attacks.potency(model, pmu) > alone
     level = pmu.coordination
     proxies.fade(model)
     assert pmu.coordination < level
@@ -515,7 +515,7 @@ def test_mediation_that_works_lowers_tension_between_the_parties():
     event_ = diplomacy.mediate(model, Order("iraq", "mediate", "us:iran"), np.random.default_rng(0))
     assert event_.details["agreed"]
     assert model.tension[i, j] < before[0] and model.tension[j, i] < before[1]
-    assert model.talks_until["us"] > model.day
+    assert model.talks.until["us"] > model.day
 
 
 def test_grievance_makes_talks_less_likely():

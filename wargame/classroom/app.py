@@ -155,8 +155,8 @@ def News(game: Classroom, version: int) -> None:
 @solara.component
 def Team(game: Classroom, side: str, token: str, version: int) -> None:
     refusal = solara.use_reactive(cast(str | None, None))
-    view = solara.use_memo(
-        lambda: Game.view(game.model, None if game.revealed else side, game.lock),
+    window = solara.use_memo(
+        lambda: Game.window(game.model, None if game.revealed else side, game.lock),
         [game.revealed],
     )
     info = game.pack.spec.exercise
@@ -177,7 +177,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
                     text = "The game is over. Your facilitator will open the debrief."
                 elif side in game.submitted:
                     given = (
-                        ", ".join(view.narrator.order(o) for o in game.submitted[side]) or "hold"
+                        ", ".join(window.narrator.order(o) for o in game.submitted[side]) or "hold"
                     )
                     waiting = ", ".join(game.model.actors[t].name for t in game.waiting) or "none"
                     text = (
@@ -192,7 +192,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
             if not game.ended:
                 first, last = game.model.turn, game.model.turn + info.days_per_turn - 1
                 Orders(
-                    Game.view(game.model, side, game.lock),
+                    Game.window(game.model, side, game.lock),
                     version,
                     game.turn,
                     submit,
@@ -211,18 +211,18 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
         with solara.Column(gap="10px", style={"flex": "1 1 auto", "min-width": "0"}):
             if game.revealed:
                 solara.Info("The facilitator has revealed the whole picture.", dense=True)
-            Theatre(view, version)
+            Theatre(window, version)
 
 
 @solara.component
 def Facilitator(game: Classroom, token: str, version: int) -> None:
-    view = solara.use_memo(lambda: Game.view(game.model, None, game.lock), [])
+    window = solara.use_memo(lambda: Game.window(game.model, None, game.lock), [])
     with solara.Row(gap="12px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(gap="10px", style={"flex": "0 0 360px", "width": "360px"}):
             Controls(game, token, version)
             News(game, version)
         with solara.Column(gap="10px", style={"flex": "1 1 auto", "min-width": "0"}):
-            Theatre(view, version)
+            Theatre(window, version)
 
 
 @solara.component

@@ -1,11 +1,11 @@
 """A classroom game: one shared game of an exercise pack, played by teams with a facilitator.
 
-Each playable side with a team is a human player; the computer plays the rest. Every role
-(the facilitator and each team) has an unguessable token, and every action checks it: a team can
-order only for its side, only the facilitator can advance, fire injects, pause, reveal or end. A
-turn lasts ``days_per_turn`` days: the teams' orders apply on its first day, and their sides hold
-for the rest of the turn. The game folder (the record and ``game.json``) is rewritten atomically
-after every turn, so the debrief can be made at any time, even after a crash.
+Each playable side with a team is a human player; the computer plays the rest (the turns and
+injects themselves are the engine's, wargame/engine/exercise.py). Every role (the facilitator
+and each team) has an unguessable token, and every action checks it: a team can order only for
+its side, only the facilitator can advance, fire injects, pause, reveal or end. The game folder
+(the record and ``game.json``) is rewritten atomically after every turn, so the debrief can be
+made at any time, even after a crash.
 """
 
 from __future__ import annotations
@@ -20,12 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from wargame.core import atomic
-from wargame.core.incidents import Event
-from wargame.core.orders import CATALOGUE, Order
-from wargame.core.packs import LoadedPack, PackInject
-from wargame.core.schema import Inject
-from wargame.engine.model import WargameModel
-from wargame.engine.policy import HumanPolicy
+from wargame.core.orders import Order
+from wargame.core.packs import LoadedPack
+from wargame.engine.exercise import Exercise
 
 FACILITATOR = "facilitator"
 
@@ -59,32 +56,40 @@ class Classroom:
         teams: Iterable[str] | None = None,
         folder: Path | None = None,
     ) -> None:
-        info = pack.spec.exercise
-        self.pack = pack
-        self.seed = seed
-        self.teams = list(info.playable if teams is None else teams)
-        unknown = [t for t in self.teams if t not in info.playable]
-        if unknown:
-            playable = ", ".join(info.playable)
-            raise ValueError(
-                f"not playable in {pack.name}: {', '.join(unknown)} (playable: {playable})"
-            )
-        self.players = {side: HumanPolicy() for side in self.teams}
-        self.model = WargameModel(pack.scenario, seed=seed, days=pack.days, players=self.players)
+        self.exercise = Exercise(
+            pack, seed=seed, teams=pack.spec.exercise.playable if teams is None else teams
+        )
+        self.pack, self.seed, self.teams = pack, seed, self.exercise.teams
+        self.players, self.model = self.exercise.players, self.exercise.model
         self.tokens = {role: secrets.token_urlsafe(16) for role in (FACILITATOR, *self.teams)}
         self.folder = folder
-        self.turn = 1
         self.submitted: dict[str, list[Order]] = {}
         self.paused = False
         self.revealed = False
-        self.ended = False
-        self.news: list[dict[str, Any]] = []  # injects as shown to everyone
-        self.decisions: list[dict[str, Any]] = []  # what each team ordered, turn by turn
-        self.fired: set[int] = set()
         self.lock = threading.RLock()  # pages in several browsers act on one game
         self.version = 0  # counts changes; a page redraws when it moves
-        self._fire_scheduled()
         self.save()
+
+    # The exercise's state, as the pages read it.
+    @property
+    def turn(self) -> int:
+        return self.exercise.turn
+
+    @property
+    def ended(self) -> bool:
+        return self.exercise.ended
+
+    @property
+    def news(self) -> list[dict[str, Any]]:
+        return self.exercise.news
+
+    @property
+    def decisions(self) -> list[dict[str, Any]]:
+        return self.exercise.decisions
+
+    @property
+    def fired(self) -> set[int]:
+        return self.exercise.fired
 
     # ----- who is who -----
     def role(self, token: str | None) -> str | None:
@@ -151,28 +156,8 @@ class Classroom:
         self._resolve()
 
     def _resolve(self) -> None:
-        for side in self.teams:
-            self.decisions.append(
-                {
-                    "turn": self.turn,
-                    "day": self.model.turn,
-                    "side": side,
-                    # A team that held and one that sent nothing read differently in the debrief.
-                    "submitted": side in self.submitted,
-                    "orders": [_described(o) for o in self.submitted.get(side, [])],
-                }
-            )
-        for _ in range(self.pack.spec.exercise.days_per_turn):
-            if self.model.finished:
-                break
-            self.model.step()
-            self._fire_triggered([e for e in self.model.record.events if e.day == self.model.day])
+        self.exercise.resolve(self.submitted)
         self.submitted = {}
-        self.turn += 1
-        if self.turn > self.pack.spec.exercise.turns or self.model.finished:
-            self.ended = True
-        else:
-            self._fire_scheduled()
         self.save()
 
     @changes
@@ -182,7 +167,7 @@ class Classroom:
             raise Refused(f"no inject {index}")
         if index in self.fired:  # a double click, or a second thought: an inject happens once
             raise Refused(f"inject {index + 1} has already been fired")
-        self._fire(index)
+        self.exercise.fire(index)
         self.save()
 
     @changes
@@ -202,41 +187,8 @@ class Classroom:
     @changes
     def end(self, token: str) -> None:
         self._require(token, FACILITATOR)
-        self.ended = True
+        self.exercise.ended = True
         self.save()
-
-    # ----- injects -----
-    def _fire(self, index: int) -> None:
-        inject = self.pack.spec.injects[index]
-        self.fired.add(index)
-        day = self.model.day
-        self.news.append({"turn": self.turn, "day": day, "text": inject.text})
-        self.model.record.note(day, inject.text)
-        if inject.order is not None and not self.model.finished:
-            order = inject.order
-            forced = Inject(
-                day=day + 1,
-                kind="order",
-                actor=order.actor,
-                order=order.order,
-                target=order.target,
-                via=order.via,
-            )
-            self.model.injects.setdefault(day + 1, []).append(forced)
-
-    def _fire_scheduled(self) -> None:
-        for index, inject in enumerate(self.pack.spec.injects):
-            if inject.turn == self.turn and index not in self.fired:
-                self._fire(index)
-
-    def _fire_triggered(self, today: list[Event]) -> None:
-        for index, inject in enumerate(self.pack.spec.injects):
-            if (
-                inject.when is not None
-                and index not in self.fired
-                and any(_matches(inject, e) for e in today)
-            ):
-                self._fire(index)
 
     # ----- the game folder -----
     def state(self) -> dict[str, Any]:
@@ -262,25 +214,3 @@ class Classroom:
             return
         self.model.record.write(self.folder)
         atomic.write_text(self.folder / "game.json", json.dumps(self.state(), indent=2) + "\n")
-
-
-def _described(order: Order) -> dict[str, Any]:
-    kind = CATALOGUE[order.kind]
-    return {**order.to_dict(), "explanation": kind.explanation, "rung": int(kind.rung)}
-
-
-def _matches(inject: PackInject, event: Event) -> bool:
-    return (
-        event.kind == inject.when
-        and (inject.actor is None or event.actor == inject.actor)
-        and (inject.target is None or event.target == inject.target)
-    )
-
-
-def play_by_computer(pack: LoadedPack, seed: int, turns: int | None = None) -> Classroom:
-    """The exercise played by the computer alone, for ``turns`` turns or to its end (the debrief
-    compares a class's game with these, over the same number of turns)."""
-    game = Classroom(pack, seed=seed, teams=[])
-    while not game.ended and (turns is None or game.turn <= turns):
-        game.advance(game.tokens[FACILITATOR], game.turn)
-    return game

@@ -33,11 +33,10 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Path:
-    """An ordered chain of neighbouring cells, with the index of each named waypoint."""
+    """An ordered chain of neighbouring cells, and the named waypoints it passes."""
 
     cells: tuple[Cell, ...]
     waypoints: tuple[str, ...]
-    waypoint_index: tuple[int, ...]
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -110,7 +109,6 @@ def _path(data: dict) -> Path:
     return Path(
         tuple((int(x), int(y)) for x, y in data["cells"]),
         tuple(data["waypoints"]),
-        tuple(data["waypoint_index"]),
     )
 
 

@@ -1,8 +1,13 @@
-"""What can happen: the incident kinds and the event that records one.
+"""What can happen: the catalogue of incident kinds, and the event that records one.
 
 An event is what the umpire says happened: who did it, to whom, where, with what outcome,
 and whom the victim blamed (and how sure it was). The truth (``actor``) and the belief
-(``blamed``) are kept side by side, because a spiral can start from a wrong attribution.
+(``blamed``) are kept side by side, because a spiral can start from a wrong attribution. Each
+kind's facts live on its catalogue entry: its usual rung, whether it is covert (known only to
+those involved and those who saw it), hostile (it harms its target and counts as an attack),
+deniable (its doer can hide behind others), and how the record tells it in a few words. How
+much each kind angers its victim is a parameter of the scenario
+(``rules.escalation.severity.<kind>``).
 """
 
 from __future__ import annotations
@@ -12,49 +17,80 @@ from typing import Any, Literal
 
 from wargame.core.ladder import Rung
 
-# Incident kind -> its usual rung (strikes and posture changes set their own per event).
-INCIDENT_KINDS: dict[str, Rung] = {
-    "tanker_sabotage": Rung.HARASSMENT,
-    "tanker_seizure": Rung.HARASSMENT,
-    "oil_facility_attack": Rung.PROXY_VIOLENCE,
-    "base_attack": Rung.PROXY_VIOLENCE,
-    "rocket_attack": Rung.PROXY_VIOLENCE,
-    "drone_shootdown": Rung.STRIKES_ON_PROXIES,
-    "convoy_detected": Rung.CALM,
-    "convoy_interdicted": Rung.STRIKES_ON_PROXIES,
-    "convoy_delivered": Rung.CALM,
-    "state_strike": Rung.LIMITED_DIRECT,
-    "posture_change": Rung.SHOW_OF_FORCE,
-    "evacuation": Rung.SHOW_OF_FORCE,
-    "deployment": Rung.SHOW_OF_FORCE,
-    "sanctions_change": Rung.GESTURES,
-    "mediation": Rung.GESTURES,
-    "closure_threat": Rung.SHOW_OF_FORCE,
-    "closure_attempt": Rung.SUSTAINED_DIRECT,
-    "coordination": Rung.HARASSMENT,
-}
+
+@dataclass(frozen=True, slots=True)
+class IncidentKind:
+    name: str
+    rung: Rung  # its usual rung (strikes and posture changes set their own per event)
+    what: str  # what happened, in a few words
+    covert: bool = False
+    hostile: bool = False
+    deniable: bool = False
+    aimed: str = "aimed at"  # how a sentence names the side it concerned, when not an attack
+
+
+def _catalogue(*kinds: IncidentKind) -> dict[str, IncidentKind]:
+    return {kind.name: kind for kind in kinds}
+
+
+INCIDENTS: dict[str, IncidentKind] = _catalogue(
+    IncidentKind(
+        "tanker_sabotage", Rung.HARASSMENT, "tanker attacked", hostile=True, deniable=True
+    ),
+    IncidentKind("tanker_seizure", Rung.HARASSMENT, "tanker seizure", hostile=True),
+    IncidentKind(
+        "oil_facility_attack",
+        Rung.PROXY_VIOLENCE,
+        "oil facility attacked",
+        hostile=True,
+        deniable=True,
+    ),
+    IncidentKind("base_attack", Rung.PROXY_VIOLENCE, "base attacked", hostile=True, deniable=True),
+    IncidentKind(
+        "rocket_attack", Rung.PROXY_VIOLENCE, "rocket attack", hostile=True, deniable=True
+    ),
+    IncidentKind(
+        "drone_shootdown", Rung.STRIKES_ON_PROXIES, "surveillance drone fired on", hostile=True
+    ),
+    IncidentKind(
+        "convoy_detected", Rung.CALM, "missile convoy spotted", covert=True, aimed="watching"
+    ),
+    IncidentKind(
+        "convoy_interdicted", Rung.STRIKES_ON_PROXIES, "missile convoy struck", hostile=True
+    ),
+    IncidentKind(
+        "convoy_delivered", Rung.CALM, "missile convoy delivered", covert=True, aimed="to"
+    ),
+    IncidentKind("state_strike", Rung.LIMITED_DIRECT, "air strike", hostile=True),
+    IncidentKind("posture_change", Rung.SHOW_OF_FORCE, "force protection changed"),
+    IncidentKind("evacuation", Rung.SHOW_OF_FORCE, "mission staffing changed"),
+    IncidentKind("deployment", Rung.SHOW_OF_FORCE, "forces moved"),
+    IncidentKind("sanctions_change", Rung.GESTURES, "sanctions changed"),
+    IncidentKind("mediation", Rung.GESTURES, "mediation"),
+    IncidentKind("closure_threat", Rung.SHOW_OF_FORCE, "threat to close the Strait of Hormuz"),
+    IncidentKind(
+        "closure_attempt",
+        Rung.SUSTAINED_DIRECT,
+        "attempt to close the Strait of Hormuz",
+        hostile=True,
+    ),
+    IncidentKind(
+        "coordination",
+        Rung.HARASSMENT,
+        "militia coordination meeting",
+        covert=True,
+        aimed="with",
+    ),
+)
+
+COVERT_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.covert)
+HOSTILE_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.hostile)
+DENIABLE_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.deniable)
 
 # How an incident touches those it concerns: it angers them (the usual case), eases their
 # grievance (an act of goodwill: sanctions eased, a force withdrawn, talks agreed), or leaves them
 # unmoved (an offer of talks refused). The rule that makes an event says which.
 Tone = Literal["hostile", "goodwill", "neutral"]
-
-COVERT_KINDS = frozenset({"convoy_detected", "convoy_delivered", "coordination"})
-
-# Kinds that harm the target: they anger it and are counted as attacks.
-HOSTILE_KINDS = frozenset(
-    {
-        "tanker_sabotage",
-        "tanker_seizure",
-        "oil_facility_attack",
-        "base_attack",
-        "rocket_attack",
-        "drone_shootdown",
-        "convoy_interdicted",
-        "state_strike",
-        "closure_attempt",
-    }
-)
 
 
 @dataclass(slots=True)

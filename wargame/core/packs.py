@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError
 
-from wargame.core.incidents import INCIDENT_KINDS
+from wargame.core.incidents import INCIDENTS
 from wargame.core.orders import CATALOGUE
 from wargame.core.scenario import LoadedScenario, load_scenario, target_names
 from wargame.core.schema import Identifier, Strict
@@ -153,7 +153,7 @@ def _check(pack: Pack, scenario: LoadedScenario, folder: Path) -> list[tuple[str
         if inject.turn is not None and inject.turn > pack.exercise.turns:
             last = pack.exercise.turns
             problems.append((f"{key}.turn", f"turn {inject.turn} is after the last ({last})"))
-        if inject.when is not None and inject.when not in INCIDENT_KINDS:
+        if inject.when is not None and inject.when not in INCIDENTS:
             problems.append((f"{key}.when", f"unknown incident kind '{inject.when}'"))
         for field in ("actor", "target"):
             value = getattr(inject, field)

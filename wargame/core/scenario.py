@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from wargame.core import provenance
 from wargame.core.geography import Geography, load_geography
-from wargame.core.incidents import INCIDENT_KINDS
+from wargame.core.incidents import INCIDENTS
 from wargame.core.orders import CATALOGUE, SECTORS, Target
 from wargame.core.schema import Scenario
 from wargame.core.validation import ScenarioError, describe, read_toml
@@ -362,7 +362,7 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
         for owner in owners:
             need(f"rules.sabotage.tanker_owners.{lane}.{owner}", owner, actors, "actor")
     for kind in spec.rules.escalation.severity:
-        need(f"rules.escalation.severity.{kind}", kind, INCIDENT_KINDS, "incident kind")
+        need(f"rules.escalation.severity.{kind}", kind, INCIDENTS, "incident kind")
     for table in ("hit", "casualties"):
         for kind in getattr(spec.rules.strikes, table):
             need(f"rules.strikes.{table}.{kind}", kind, CATALOGUE, "order")
@@ -400,7 +400,7 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
         key = f"history[{i}]"
         if item.date >= spec.scenario.start_date:
             problems.append((f"{key}.date", "history must come before the start date"))
-        need(f"{key}.kind", item.kind, INCIDENT_KINDS, "incident kind")
+        need(f"{key}.kind", item.kind, INCIDENTS, "incident kind")
         need(f"{key}.actor", item.actor, actors, "actor")
         need(f"{key}.target", item.target, actors, "actor")
         need(f"{key}.blamed", item.blamed, actors, "actor")

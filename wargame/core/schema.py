@@ -206,7 +206,6 @@ class PostureRules(Strict):
 class EconomyRules(Strict):
     hormuz_flow_mbd: Positive
     bab_el_mandeb_flow_mbd: Positive
-    world_supply_mbd: Positive
     iran_exports_mbd: Positive  # before sanctions
     oil_sanction_cut: Prob  # share of exports that full oil sanctions stop
     waiver_relief: Prob  # share of that cut that waivers give back

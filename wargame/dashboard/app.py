@@ -28,13 +28,14 @@ import solara
 import solara.lab
 
 from wargame.core import DISCLAIMER
+from wargame.core.incidents import INCIDENTS
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
 from wargame.core.orders import CATALOGUE, STANDING, Order
 from wargame.core.scenario import LoadedScenario, ScenarioError, load_scenario, shipped
 from wargame.dashboard.map_drawing import background_png, legend_html
 from wargame.dashboard.server import check_port, serve
 from wargame.dashboard.session import Game
-from wargame.engine.narrative import WHAT, kind_title, rung_title
+from wargame.engine.narrative import kind_title, rung_title
 from wargame.engine.policy import OrderRefused
 
 logger = logging.getLogger(__name__)
@@ -285,6 +286,12 @@ def Page() -> None:
         solara.HTML(tag="div", unsafe_innerHTML=escape(DISCLAIMER), classes=["wg-disclaimer"])
 
 
+def rung_tip(rung: int) -> str:
+    """What a rung means, and the rungs of Kahn's ladder it condenses."""
+    info = LADDER[Rung(rung)]
+    return f"{info.definition} Kahn (1965): {info.kahn}."
+
+
 @solara.component
 def Header(game: Game, tick: int) -> None:
     """The day, the date, the rung and the market; ``tick`` redraws it after every day."""
@@ -293,7 +300,7 @@ def Header(game: Game, tick: int) -> None:
     status = [
         f'<span class="wg-day" data-day="{m.day}"><b>Day {m.day}</b> of {m.days}</span>',
         f"<span>{m.date.day} {m.date:%B %Y}</span>",
-        f'<span class="wg-rung-now" title="{escape(LADDER[Rung(rung)].definition)}">'
+        f'<span class="wg-rung-now" title="{escape(rung_tip(rung))}">'
         f"<b>Rung {rung}</b>: {escape(LADDER[Rung(rung)].title)}</span>",
         f"<span>Brent <b>${m.economy.price_usd:.0f}</b> a barrel</span>",
         f"<span>Hormuz <b>{m.economy.hormuz_mbd:.1f}</b> mb/d</span>",
@@ -726,7 +733,7 @@ def EventLog(
             )
             rv.Select(
                 label="Kinds (all if none)",
-                items=[{"text": text, "value": kind} for kind, text in WHAT.items()],
+                items=[{"text": k.what, "value": name} for name, k in INCIDENTS.items()],
                 v_model=kinds.value,
                 on_v_model=kinds.set,
                 multiple=True,

@@ -268,7 +268,7 @@ def _shape(shape: str, x: float, y: float, r: float, style: str, title: str) -> 
 
 
 @dataclass
-class MapView:
+class MapDrawing:
     """Draws one model's map for one viewer; the background is shared, the overlay per frame."""
 
     model: WargameModel
@@ -310,7 +310,7 @@ class MapView:
         if field is None:
             return ""
         # The field changes only when a side's surveillance surge starts or ends.
-        key = (picture.side, frozenset(self.model.coverage_surges))
+        key = (picture.side, frozenset(self.model.surveillance.surges))
         if key != self._coverage_key:
             self._coverage_url = _data_url(coverage_png(field))
             self._coverage_key = key

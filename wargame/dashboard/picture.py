@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wargame.core.incidents import DENIABLE_KINDS
 from wargame.engine.beliefs import Perceived
 from wargame.engine.narrative import Narrator
-from wargame.engine.rules.perception import DENIABLE_KINDS
 
 if TYPE_CHECKING:
     from agents import Convoy
@@ -93,7 +93,7 @@ class Picture:
         """Surveillance coverage: everyone's for the observer, a side's own for a side."""
         if self.side is None:
             return self.model.grid.intel_coverage.data
-        return self.model.coverage.get(self.side)
+        return self.model.surveillance.coverage.get(self.side)
 
     # ----- the charts -----
     def convoy_tallies(self) -> np.ndarray:

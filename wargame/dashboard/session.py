@@ -14,7 +14,7 @@ from typing import Any
 from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
 from wargame.dashboard import panels
-from wargame.dashboard.map_drawing import MapView
+from wargame.dashboard.map_drawing import MapDrawing
 from wargame.dashboard.picture import Picture
 from wargame.engine.model import WargameModel
 from wargame.engine.narrative import Narrator
@@ -49,7 +49,7 @@ class Game:
         self._see(WargameModel(loaded, seed=seed, players=players), side, threading.Lock())
 
     @classmethod
-    def view(cls, model: WargameModel, side: str | None, lock: threading.RLock) -> Game:
+    def window(cls, model: WargameModel, side: str | None, lock: threading.RLock) -> Game:
         """A window on a game someone else plays (a classroom's shared game): the same map,
         charts and log, for one side or the whole truth; it never steps the model."""
         game = cls.__new__(cls)
@@ -66,7 +66,7 @@ class Game:
         self.model = model
         self.narrator = Narrator(model)
         self.picture = Picture(model, side, self.narrator)
-        self.map = MapView(model)
+        self.map = MapDrawing(model)
         self.lock = lock
         self.broken = False  # a day failed: the model may be half-way through it
 

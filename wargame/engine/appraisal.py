@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from wargame.core.orders import Order
+from wargame.core.orders import CATALOGUE, Order
+from wargame.engine.rules.attacks import potency
 from wargame.engine.rules.posture import TOP
-from wargame.engine.rules.proxies import potency
 
 if TYPE_CHECKING:
     from wargame.engine.view import SideView
@@ -179,7 +179,7 @@ def attack(view: SideView, order: Order) -> Values:
 
 def tanker(view: SideView, order: Order) -> Values:
     lane = order.target or ""
-    owners = view.model.lane_owners.get(lane, frozenset()) & set(view.me.spec.adversaries)
+    owners = view.model.shipping.owners.get(lane, frozenset()) & set(view.me.spec.adversaries)
     motive = max((_motive(view, o) for o in owners), default=0.0)
     squeeze = max((pressure(view, o) for o in owners), default=0.0)
     share = effect(view) * view.novelty(order)
@@ -196,45 +196,43 @@ def strike(view: SideView, order: Order) -> Values:
     return {"deterrence": _motive(view, order.target or "") * novelty}
 
 
+def hold(view: SideView, order: Order) -> Values:
+    return {}
+
+
+# Every appraisal by name: an order's catalogue entry names the one that weighs it.
 APPRAISALS: dict[str, Callable[[SideView, Order], Values]] = {
-    "hold": lambda view, order: {},
-    "raise_posture": posture,
-    "lower_posture": posture,
-    "evacuate": evacuation,
-    "return_staff": evacuation,
-    "deploy": deployment,
-    "withdraw": deployment,
-    "escort": escort,
-    "end_escort": escort,
-    "tighten_sanctions": sanctions,
-    "ease_sanctions": sanctions,
-    "mediate": mediation,
-    "threaten_closure": closure,
-    "close_strait": closure,
-    "isr_surge": surveillance,
-    "authorise_interdiction": interdiction,
-    "suspend_interdiction": interdiction,
-    "send_convoy": convoy,
-    "coordinate": coordination,
-    "restrain": restraint,
-    "direct_attack": attack,
-    "rocket_attack": attack,
-    "attack_base": attack,
-    "attack_oil": attack,
-    "attack_tanker": tanker,
-    "seize_tanker": tanker,
-    "shoot_down_drone": drone,
-    "strike_militia": strike,
-    "strike_state": strike,
+    f.__name__: f
+    for f in (
+        hold,
+        posture,
+        evacuation,
+        deployment,
+        escort,
+        sanctions,
+        mediation,
+        closure,
+        surveillance,
+        interdiction,
+        convoy,
+        coordination,
+        restraint,
+        attack,
+        tanker,
+        drone,
+        strike,
+    )
 }
 
 
 def victim_of(view: SideView, order: Order) -> str | None:
-    """The side a hostile order hurts, for the fear of its retaliation."""
-    if order.kind in ("rocket_attack", "attack_base", "attack_oil", "direct_attack"):
-        return _site(view, order).owner
-    if order.kind in ("strike_militia", "strike_state", "shoot_down_drone"):
-        return order.target
-    if order.kind in ("attack_tanker", "seize_tanker", "close_strait"):
-        return view.me.spec.adversaries[0] if view.me.spec.adversaries else None
+    """The side a hostile order hurts (its catalogue entry says which), for the fear of its
+    retaliation."""
+    match CATALOGUE[order.kind].victim:
+        case "site_owner":
+            return _site(view, order).owner
+        case "target":
+            return order.target
+        case "first_adversary":
+            return view.me.spec.adversaries[0] if view.me.spec.adversaries else None
     return None

@@ -12,18 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from wargame.core.orders import SECTORS, Order
+from wargame.core.orders import CATALOGUE, SECTORS, Order, Target
 from wargame.engine.rules.posture import TOP
 
 if TYPE_CHECKING:
     from agents.actors import Actor
     from wargame.engine.model import WargameModel
 
-ATTACK_SITE_KINDS = {
-    "rocket_attack": ("city", "embassy", "consulate"),
-    "attack_base": ("base", "military_site"),
-    "attack_oil": ("oil_facility", "oil_terminal"),
-}
 ESCORT_FORCES = ("carrier_group", "escort_group")
 
 
@@ -40,9 +35,20 @@ def _sites_in_reach(model: WargameModel, attacker: Actor, kinds: tuple[str, ...]
 def _targets(
     model: WargameModel, actor: Actor, kind: str
 ) -> Iterator[tuple[str | None, str | None]]:
-    """Everything an order kind could ever aim at for this side, as (target, via)."""
+    """Everything an order kind could ever aim at for this side, as (target, via): attacks on
+    sites and acts in the lanes by their catalogue facts, every other kind by its own case."""
     aid = actor.aid
+    spec = CATALOGUE[kind]
     sponsored = [m for m in model.militias if m.spec.sponsor == aid]
+    if spec.attacks_site:  # the adversaries' sites in reach, of each kind it strikes, in turn
+        for doer in sponsored if spec.through_proxy else [actor]:
+            via = doer.aid if spec.through_proxy else None
+            for kinds in spec.site_kinds:
+                yield from ((sid, via) for sid in _sites_in_reach(model, doer, kinds))
+        return
+    if spec.target is Target.LANE:
+        yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
+        return
     match kind:
         case "raise_posture" | "lower_posture":
             yield from ((country, None) for country in actor.posture)
@@ -50,20 +56,18 @@ def _targets(
             yield from ((s.sid, None) for s in model.sites_of(aid) if s.is_mission)
         case "deploy" | "withdraw":
             yield from ((f.uid, None) for f in model.forces.values() if f.owner == aid)
-        case "escort" | "end_escort":
-            yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
         case "tighten_sanctions" | "ease_sanctions":
             if model.sanctioner == aid:
                 yield from ((sector, None) for sector in SECTORS)
         case "mediate":
             yield from ((f"{a}:{b}", None) for a, b in model.rival_pairs if aid not in (a, b))
         case "isr_surge":
-            if aid in model.isr_coverage:
+            if aid in model.surveillance.base:
                 yield None, None
         case "authorise_interdiction" | "suspend_interdiction":
-            yield from ((c, None) for c in model.corridor_countries if c in actor.spec.reach)
+            yield from ((c, None) for c in model.corridor.countries if c in actor.spec.reach)
         case "send_convoy":
-            yield from ((m.aid, None) for m in sponsored if model.convoy_stop(m.aid) > 0)
+            yield from ((m.aid, None) for m in sponsored if model.corridor.stops[m.aid] > 0)
         case "coordinate":
             yield from ((m.aid, None) for m in sponsored)
         case "restrain":
@@ -73,21 +77,11 @@ def _targets(
                     home and model.home_country(militia.aid) == home
                 ):
                     yield militia.aid, None
-        case "direct_attack":
-            for militia in sponsored:
-                for kinds in ATTACK_SITE_KINDS.values():
-                    yield from (
-                        (sid, militia.aid) for sid in _sites_in_reach(model, militia, kinds)
-                    )
-        case "rocket_attack" | "attack_base" | "attack_oil":
-            yield from (
-                (sid, None) for sid in _sites_in_reach(model, actor, ATTACK_SITE_KINDS[kind])
-            )
-        case "attack_tanker" | "seize_tanker":
-            yield from ((lane, None) for lane in model.geo.lanes if lane in actor.spec.reach)
         case "shoot_down_drone":
             yield from (
-                (other, None) for other in actor.spec.adversaries if other in model.isr_coverage
+                (other, None)
+                for other in actor.spec.adversaries
+                if other in model.surveillance.base
             )
         case "strike_militia" | "strike_state":
             for other in actor.spec.adversaries:
@@ -95,8 +89,10 @@ def _targets(
                     kind == "strike_militia"
                 ) and model.strike_sites(aid, other):
                     yield other, None
-        case _:
+        case _ if spec.target is Target.NONE:
             yield None, None
+        case _:
+            raise LookupError(f"order '{kind}': engine/legal.py does not say what it may target")
 
 
 def candidates(model: WargameModel, actor: Actor) -> list[Order]:
@@ -111,6 +107,13 @@ def candidates(model: WargameModel, actor: Actor) -> list[Order]:
 def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
     """Whether an order is legal today."""
     target = order.target or ""
+    spec = CATALOGUE[order.kind]
+    if spec.attacks_site:  # an oil facility wholly offline is no target
+        site = model.sites[target]
+        return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
+    if spec.target is Target.LANE and spec.victim:  # an act against shipping needs a ship
+        owners = model.shipping.owners.get(target, frozenset())
+        return bool(owners & set(actor.spec.adversaries))
     match order.kind:
         case "raise_posture":
             return actor.posture[target] < TOP
@@ -138,7 +141,7 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
             level = model.economy.level(target)
             return level < 1.0 if tighten else level > 0.0
         case "mediate":
-            return model.talks_until.get(target.split(":")[0], -1) < model.turn
+            return not model.talks.open(target.split(":")[0], model.turn)
         case "threaten_closure" | "close_strait":
             return model.economy.closure_until < model.turn
         case "isr_surge":
@@ -153,11 +156,6 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
             return model.actors[target].coordination < 0.95
         case "restrain":
             return model.actors[target].restrained_until < model.turn
-        case "rocket_attack" | "attack_base" | "attack_oil" | "direct_attack":
-            site = model.sites[target]
-            return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
-        case "attack_tanker" | "seize_tanker":
-            return bool(model.lane_owners.get(target, frozenset()) & set(actor.spec.adversaries))
         case _:
             return True
 

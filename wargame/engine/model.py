@@ -16,26 +16,24 @@ the dice of the others.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import mesa
 import numpy as np
 
 from agents import Actor, Convoy, Force, Site, Tanker
-from agents.units import timetable
 from wargame.core.geography import Cell
-from wargame.core.incidents import INCIDENT_KINDS, Event, Tone
+from wargame.core.incidents import INCIDENTS, Event, Tone
 from wargame.core.ladder import outcome_class
-from wargame.core.orders import Order
+from wargame.core.orders import CATALOGUE, Order
 from wargame.core.scenario import LoadedScenario, load_scenario
 from wargame.core.schema import POSTURE_LEVELS
+from wargame.engine import umpire
 from wargame.engine.grid import build_grid
 from wargame.engine.legal import candidates, legal_orders
 from wargame.engine.policy import ComputerPolicy, Policy
 from wargame.engine.record import Record
 from wargame.engine.rules import (
-    attacks,
     diplomacy,
     economy,
     escalation,
@@ -44,62 +42,8 @@ from wargame.engine.rules import (
     posture,
     proxies,
     sabotage,
-    strikes,
 )
 from wargame.engine.view import SideView
-
-Handler = Callable[["WargameModel", Order, np.random.Generator], Event | list[Event] | None]
-
-
-def _direct_attack(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
-    site = model.sites[order.target or ""]
-    if site.is_oil:
-        return sabotage.attack_oil(model, order, rng, doer=order.via)
-    return attacks.attack_site(model, order, rng, doer=order.via)
-
-
-# The umpire: which rule adjudicates each order, in the order the phases run.
-UMPIRE: list[tuple[str, Handler]] = [
-    ("tighten_sanctions", lambda m, o, r: economy.change_sanctions(m, o)),
-    ("ease_sanctions", lambda m, o, r: economy.change_sanctions(m, o)),
-    ("mediate", diplomacy.mediate),
-    ("threaten_closure", lambda m, o, r: economy.threaten_closure(m, o)),
-    ("raise_posture", lambda m, o, r: posture.change_posture(m, o)),
-    ("lower_posture", lambda m, o, r: posture.change_posture(m, o)),
-    ("evacuate", lambda m, o, r: posture.evacuate(m, o)),
-    ("return_staff", lambda m, o, r: posture.evacuate(m, o)),
-    ("deploy", lambda m, o, r: posture.deploy(m, o)),
-    ("withdraw", lambda m, o, r: posture.deploy(m, o)),
-    ("escort", lambda m, o, r: posture.escort(m, o)),
-    ("end_escort", lambda m, o, r: posture.escort(m, o)),
-    ("isr_surge", lambda m, o, r: interdiction.surge(m, o)),
-    ("authorise_interdiction", lambda m, o, r: posture.set_interdiction(m, o)),
-    ("suspend_interdiction", lambda m, o, r: posture.set_interdiction(m, o)),
-    ("coordinate", proxies.coordinate),
-    ("restrain", lambda m, o, r: proxies.restrain(m, o)),
-    ("send_convoy", lambda m, o, r: interdiction.send_convoy(m, o)),
-    ("seize_tanker", sabotage.tanker_action),
-    ("attack_tanker", sabotage.tanker_action),
-    ("attack_oil", lambda m, o, r: sabotage.attack_oil(m, o, r)),
-    ("rocket_attack", lambda m, o, r: attacks.attack_site(m, o, r)),
-    ("attack_base", lambda m, o, r: attacks.attack_site(m, o, r)),
-    ("direct_attack", _direct_attack),
-    ("shoot_down_drone", strikes.shoot_down_drone),
-    ("strike_militia", strikes.strike),
-    ("strike_state", strikes.strike),
-    ("close_strait", economy.close_strait),
-]
-HANDLERS: dict[str, Handler] = dict(UMPIRE)
-# Orders that undo another: for repeats they count as the order they undo.
-REVERSES = {
-    "lower_posture": "raise_posture",
-    "return_staff": "evacuate",
-    "withdraw": "deploy",
-    "end_escort": "escort",
-    "ease_sanctions": "tighten_sanctions",
-    "suspend_interdiction": "authorise_interdiction",
-}
-PHASE: dict[str, int] = {kind: i for i, (kind, _) in enumerate(UMPIRE)}
 
 
 class WargameModel(mesa.Model):
@@ -154,11 +98,10 @@ class WargameModel(mesa.Model):
             },
             key=lambda p: (self.actors[p[0]].index, self.actors[p[1]].index),
         )
-        self.talks_until: dict[str, int] = {}
+        self.talks = diplomacy.Talks()
         self.epoch = 0  # bumped whenever beliefs may have changed, so views re-read them
         self._stepping = False
         self._repeat_keys: dict[Order, tuple[str, str | None]] = {}
-        self.order_facts: dict[Order, Any] = {}  # what never changes about an order (policy.py)
 
         # The map's contents.
         self.sites: dict[str, Site] = {}
@@ -176,22 +119,9 @@ class WargameModel(mesa.Model):
             self.forces[uid] = Force(
                 self, uid, unit_spec, self.cell_at(unit_spec.place, unit_spec.lat, unit_spec.lon)
             )
-        self.corridor_timetable = timetable(
-            self.geo.path_km(self.geo.corridor), spec.rules.interdiction.convoy_km_per_day
-        )
-        self.lane_timetables = {
-            name: timetable(self.geo.path_km(path), spec.rules.sabotage.tanker_km_per_day)
-            for name, path in self.geo.lanes.items()
-        }
-        # Convoys can be struck only once they leave the sender's territory.
-        origin = self.geo.country_of(self.geo.corridor.cells[0])
-        self.corridor_countries = sorted(
-            {c for cell in self.geo.corridor.cells if (c := self.geo.country_of(cell))} - {origin}
-        )
-        self._convoy_stops: dict[str, int] = {}
-        self.isr_coverage = interdiction.owner_coverage(self)
-        self.coverage: dict[str, np.ndarray] = {}
-        self.coverage_surges: set[str] = set()
+        self.corridor = interdiction.Corridor.start(self)
+        self.shipping = sabotage.Shipping.start(self)
+        self.surveillance = interdiction.Surveillance.start(self)
         interdiction.update_coverage(self)
 
         # Pressure, escalation and the record.
@@ -202,9 +132,8 @@ class WargameModel(mesa.Model):
         self.sanctioned = sanctions.target if sanctions else None
         self.economy = economy.Economy.start(spec.rules.economy, sanctions)
         self.ladder = escalation.Ladder(spec.rules.escalation)
-        self.pending: list[tuple[Actor, perception.Perceived]] = []
-        self.counters = {"convoys_sent": 0, "convoys_delivered": 0, "convoys_interdicted": 0}
-        self._posture_log: list[dict[str, dict[str, int]]] = []
+        self.news = perception.News()
+        self.posture_log = posture.PostureLog()
         self._views: dict[str, SideView] = {}
         self.injects: dict[int, list[Any]] = {}
         for inject in spec.injects:
@@ -213,12 +142,11 @@ class WargameModel(mesa.Model):
         streams = self.rng.spawn(self.n_actors)
         for actor, stream in zip(self.actor_list, streams, strict=True):
             actor.policy = (players or {}).get(actor.aid) or ComputerPolicy(stream)
-        self.lane_owners: dict[str, frozenset[str]] = {}
         self.candidates = {a.aid: candidates(self, a) for a in self.actor_list}
         self._apply_history()
         self._tension_start = self.key_tension()  # on the start date, history included
         self.ladder.update(0)
-        self._log_posture()
+        self.posture_log.note(self)
         self.datacollector = mesa.DataCollector(model_reporters=self.record.reporters())
         self.datacollector.collect(self)
 
@@ -255,7 +183,7 @@ class WargameModel(mesa.Model):
             raise RuntimeError(f"the run has ended: day {self.days} was its last")
         self._stepping = True
         self.epoch += 1
-        self.record.start_day(day)
+        self.record.start_day()
         orders: list[Order] = []
         forced = self._injects_for(day)
         for actor in self.actor_list:
@@ -265,6 +193,8 @@ class WargameModel(mesa.Model):
             else:
                 chosen, by = actor.decide(options), type(actor.policy).__name__
             self.record.log_orders(day, chosen, by)
+            for order in chosen:
+                actor.last_order_day[self.repeat_key(order)] = day
             orders.extend(chosen)
         self._move()
         self._adjudicate(orders)
@@ -293,17 +223,10 @@ class WargameModel(mesa.Model):
         for convoy in self.convoys:
             convoy.passed = convoy.advance()
         posture.arrivals(self)
-        owners: dict[str, set[str]] = {}
-        for tanker in self.tankers:
-            owners.setdefault(tanker.lane, set()).add(tanker.owner)
-        self.lane_owners = {lane: frozenset(o) for lane, o in owners.items()}
 
     def _adjudicate(self, orders: list[Order]) -> None:
-        ranked = sorted(orders, key=lambda o: (PHASE[o.kind], self.actors[o.actor].index))
-        for order in ranked:
-            result = HANDLERS[order.kind](self, order, self.rng)
-            for event in result if isinstance(result, list) else [result] if result else []:
-                self.emit(event)
+        for event in umpire.adjudicate(self, orders, self.rng):
+            self.emit(event)
         for event in interdiction.resolve_convoys(self, self.rng):
             self.emit(event)
 
@@ -319,10 +242,10 @@ class WargameModel(mesa.Model):
         for actor in self.actor_list:
             actor.beliefs.forget(memory)
         escalation.relax(self)
-        if interdiction.surging(self) != self.coverage_surges:
+        if interdiction.surging(self) != self.surveillance.surges:
             interdiction.update_coverage(self)
         self.ladder.update(self.day)
-        self._log_posture()
+        self.posture_log.note(self)
 
     def emit(self, event: Event) -> None:
         """An incident happened: record it, move the ladder, let the sides perceive it."""
@@ -363,7 +286,7 @@ class WargameModel(mesa.Model):
             place=place,
             cell=cell,
             outcome=outcome,
-            rung=int(INCIDENT_KINDS[kind] if rung is None else rung),
+            rung=int(INCIDENTS[kind].rung if rung is None else rung),
             casualties=casualties,
             directed_by=directed_by,
             order=order.kind if order else None,
@@ -377,17 +300,12 @@ class WargameModel(mesa.Model):
         it hurts, the country, militia or unit it concerns; diplomacy and pressure as one)."""
         key = self._repeat_keys.get(order)
         if key is None:
-            kind = REVERSES.get(order.kind, order.kind)
-            if order.kind in ("rocket_attack", "attack_base", "attack_oil", "direct_attack"):
+            spec = CATALOGUE[order.kind]
+            kind = spec.reverses or order.kind
+            if spec.attacks_site:
                 site = self.sites.get(order.target or "")
                 key = kind, site.owner if site else order.target
-            elif kind in (
-                "mediate",
-                "tighten_sanctions",
-                "threaten_closure",
-                "close_strait",
-                "isr_surge",
-            ):
+            elif spec.about_nothing:
                 key = kind, None
             else:
                 key = kind, order.target
@@ -453,14 +371,6 @@ class WargameModel(mesa.Model):
             if s.owner == target and s.kind in kinds and s.country in reach
         ]
 
-    def convoy_stop(self, militia: str) -> int:
-        """Where on the corridor a convoy for this militia ends (0: it has no stop)."""
-        if militia not in self._convoy_stops:
-            sites = [s.cell.coordinate for s in self.sites_of(militia) if s.kind == "militia_site"]
-            stops = [i for i, cell in enumerate(self.geo.corridor.cells) if cell in sites]
-            self._convoy_stops[militia] = max(stops, default=0)
-        return self._convoy_stops[militia]
-
     # ----- agents by kind -----
     @property
     def convoys(self) -> list[Convoy]:
@@ -490,13 +400,6 @@ class WargameModel(mesa.Model):
     def key_tension(self) -> float:
         a, b = (self.actors[x].index for x in self.key_pair)
         return float((self.tension[a, b] + self.tension[b, a]) / 2.0)
-
-    def posture_history(self, aid: str, lag: int) -> dict[str, int]:
-        index = max(len(self._posture_log) - 1 - lag, 0)
-        return self._posture_log[index].get(aid, {})
-
-    def _log_posture(self) -> None:
-        self._posture_log.append({a.aid: dict(a.posture) for a in self.posture_holders})
 
     def _apply_history(self) -> None:
         """Incidents before the start, as reported, replayed day by day up to the start: every

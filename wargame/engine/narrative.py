@@ -11,39 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from wargame.core.incidents import HOSTILE_KINDS
+from wargame.core.incidents import DENIABLE_KINDS, HOSTILE_KINDS, INCIDENTS
 from wargame.core.ladder import LADDER, Rung
 from wargame.core.orders import CATALOGUE, Order
 from wargame.engine.beliefs import Perceived
-from wargame.engine.rules.perception import DENIABLE_KINDS
 
 if TYPE_CHECKING:
     from wargame.core.incidents import Event
     from wargame.engine.model import WargameModel
 
-# What happened, in a few words, by incident kind.
-WHAT = {
-    "tanker_sabotage": "tanker attacked",
-    "tanker_seizure": "tanker seizure",
-    "oil_facility_attack": "oil facility attacked",
-    "base_attack": "base attacked",
-    "rocket_attack": "rocket attack",
-    "drone_shootdown": "surveillance drone fired on",
-    "convoy_detected": "missile convoy spotted",
-    "convoy_interdicted": "missile convoy struck",
-    "convoy_delivered": "missile convoy delivered",
-    "state_strike": "air strike",
-    "posture_change": "force protection changed",
-    "evacuation": "mission staffing changed",
-    "deployment": "forces moved",
-    "sanctions_change": "sanctions changed",
-    "mediation": "mediation",
-    "closure_threat": "threat to close the Strait of Hormuz",
-    "closure_attempt": "attempt to close the Strait of Hormuz",
-    "coordination": "militia coordination meeting",
-}
-# How the sentence names the side an act concerned, for kinds that are not attacks.
-AIMS = {"convoy_delivered": "to", "coordination": "with", "convoy_detected": "watching"}
 LANES = {"gulf": "the Gulf shipping lane", "red_sea": "the Red Sea shipping lane"}
 SECTORS = {
     "oil": "oil sanctions",
@@ -107,11 +83,11 @@ class Narrator:
         """Whom an act was aimed at, where that is another side."""
         if event.target in (event.actor, event.directed_by):
             return ""
-        word = "against" if event.kind in HOSTILE_KINDS else AIMS.get(event.kind, "aimed at")
+        word = "against" if event.kind in HOSTILE_KINDS else INCIDENTS[event.kind].aimed
         return f" {word} {self.name(event.target)}"
 
     def _head(self, event: Event) -> str:
-        what = WHAT.get(event.kind, kind_title(event.kind))
+        what = INCIDENTS[event.kind].what
         return f"{self.when(event.day)}: {what} {self.where(event)} ({self._outcome(event)})"
 
     def truth(self, event: Event) -> str:

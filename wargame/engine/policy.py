@@ -23,20 +23,11 @@ from typing import Protocol
 
 import numpy as np
 
+from wargame.core.incidents import DENIABLE_KINDS
 from wargame.core.ladder import Rung
 from wargame.core.orders import CATALOGUE, STANDING, Order
-from wargame.engine.appraisal import APPRAISALS, victim_of
-from wargame.engine.rules.perception import DENIABLE_KINDS
+from wargame.engine import appraisal
 from wargame.engine.view import SideView
-
-# The incident an attack order usually produces, to tell deniable acts from open ones.
-INCIDENT_OF_ORDER = {
-    "rocket_attack": "rocket_attack",
-    "attack_base": "base_attack",
-    "attack_oil": "oil_facility_attack",
-    "direct_attack": "base_attack",
-    "attack_tanker": "tanker_sabotage",
-}
 
 
 class Policy(Protocol):
@@ -53,9 +44,10 @@ class Scored:
 class Judge:
     """One side's scoring of its options for one day; what all options share is worked out once."""
 
-    def __init__(self, view: SideView) -> None:
+    def __init__(self, view: SideView, facts: dict[Order, Facts] | None = None) -> None:
         rules = view.model.spec.rules.decisions
         self.view = view
+        self.facts = {} if facts is None else facts  # the player's, kept across days
         self.weights = view.me.weights
         self.caution = view.caution()
         self.talks = 2.0 if view.in_talks() else 1.0
@@ -68,7 +60,7 @@ class Judge:
         if order.kind == "hold":
             return Scored(order, 0.0, {})
         view = self.view
-        appraise, rung, victim, exposure = _facts(view, order)
+        appraise, rung, victim, exposure = self.facts.get(order) or _facts(view, order, self.facts)
         values = appraise(view, order)
         weights = self.weights
         utility = -self.action_cost
@@ -95,7 +87,7 @@ class Judge:
         done: dict[tuple, Scored] = {}
         out = []
         for order in options:
-            if order.kind not in SITE_ATTACKS:
+            if not CATALOGUE[order.kind].attacks_site:
                 out.append(self.score(order))
                 continue
             site = sites[order.target or ""]
@@ -109,34 +101,25 @@ class Judge:
         return out
 
 
-SITE_ATTACKS = frozenset({"rocket_attack", "attack_base", "attack_oil", "direct_attack"})
-
 Facts = tuple[Callable[[SideView, Order], dict[str, float]], int, str | None, float]
 
 
-def _facts(view: SideView, order: Order) -> Facts:
+def _facts(view: SideView, order: Order, cache: dict[Order, Facts]) -> Facts:
     """What never changes about an order: its appraisal, rung, victim, and how exposed its doer is
     to retaliation (a deniable act is answered only as often as it is pinned on its doer).
-    Kept on the model, worked out the first time the order is weighed."""
-    cache: dict[Order, Facts] = view.model.order_facts
-    facts = cache.get(order)
-    if facts is None:
-        exposure = 1.0
-        if INCIDENT_OF_ORDER.get(order.kind) in DENIABLE_KINDS:
-            doer = view.model.actors[order.via] if order.via else view.me
-            exposure = 1.0 - doer.spec.deniability
-        facts = cache[order] = (
-            APPRAISALS[order.kind],
-            int(CATALOGUE[order.kind].rung),
-            victim_of(view, order),
-            exposure,
-        )
+    Kept by the player, worked out the first time the order is weighed."""
+    spec = CATALOGUE[order.kind]
+    exposure = 1.0
+    if spec.incident in DENIABLE_KINDS:
+        doer = view.model.actors[order.via] if order.via else view.me
+        exposure = 1.0 - doer.spec.deniability
+    facts = cache[order] = (
+        appraisal.APPRAISALS[spec.appraisal],
+        int(spec.rung),
+        appraisal.victim_of(view, order),
+        exposure,
+    )
     return facts
-
-
-def score(view: SideView, order: Order) -> Scored:
-    """The utility of one order for one side (see Judge)."""
-    return Judge(view).score(order)
 
 
 def reviews_today(view: SideView) -> bool:
@@ -169,10 +152,11 @@ class ComputerPolicy:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
         self.last: list[Scored] = []  # the options weighed last, for explanations (see ranked)
+        self.facts: dict[Order, Facts] = {}  # what never changes about an order
 
     def decide(self, view: SideView, options: list[Order]) -> list[Order]:
         """Today's reaction, and on a review day a change of standing policy: two choices."""
-        judge = Judge(view)
+        judge = Judge(view, self.facts)
         reactions = [o for o in options if o.kind not in STANDING]
         self.last = judge.score_all(reactions)
         orders = self._choose(self.last, view.me.spec.rationality)

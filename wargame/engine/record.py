@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from wargame.core import atomic
-from wargame.core.incidents import INCIDENT_KINDS, Event
+from wargame.core.incidents import INCIDENTS, Event
 from wargame.core.ladder import LADDER, Rung
 from wargame.core.orders import Order
 
@@ -46,7 +46,7 @@ class Record:
         self.events: list[Event] = []
         self.orders: list[dict[str, Any]] = []
         self.notes: list[tuple[int, str]] = []
-        self.kinds = list(INCIDENT_KINDS)
+        self.kinds = list(INCIDENTS)
         self._kind_index = {k: i for i, k in enumerate(self.kinds)}
         self.today = np.zeros(len(self.kinds), dtype=np.int64)
         self.totals = dict.fromkeys(self.kinds, 0)
@@ -60,7 +60,7 @@ class Record:
         self.militia_ids = [m.aid for m in model.militias]
 
     # ----- writing the record -----
-    def start_day(self, day: int) -> None:
+    def start_day(self) -> None:
         self.today[:] = 0
 
     def add(self, event: Event) -> None:
@@ -82,7 +82,6 @@ class Record:
     def log_orders(self, day: int, orders: list[Order], by: str) -> None:
         for order in orders:
             self.orders.append({"day": day, **order.to_dict(), "by": by})
-            self.model.actors[order.actor].last_order_day[self.model.repeat_key(order)] = day
 
     def note(self, day: int, text: str) -> None:
         self.notes.append((day, text))
@@ -107,11 +106,7 @@ class Record:
                 ]
             ),
             "convoys": lambda m: np.array(
-                [
-                    m.counters["convoys_sent"],
-                    m.counters["convoys_delivered"],
-                    m.counters["convoys_interdicted"],
-                ]
+                [m.corridor.sent, m.corridor.delivered, m.corridor.interdicted]
             ),
             "casualties": lambda m: np.array([a.casualties for a in m.actor_list]),
             "posture": lambda m: np.array(
@@ -191,9 +186,9 @@ class Record:
             "hormuz_flow_min_mbd": round(float(economy[:, 1].min()), 3),
             "oil_price_max_usd": round(float(economy[:, 3].max()), 2),
             "convoys": {
-                "sent": m.counters["convoys_sent"],
-                "delivered": m.counters["convoys_delivered"],
-                "interdicted": m.counters["convoys_interdicted"],
+                "sent": m.corridor.sent,
+                "delivered": m.corridor.delivered,
+                "interdicted": m.corridor.interdicted,
             },
             "casualties": {a.aid: a.casualties for a in m.actor_list},
             "key_tension": {"start": round(m._tension_start, 4), "end": round(m.key_tension(), 4)},

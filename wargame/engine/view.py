@@ -52,7 +52,7 @@ class SideView:
         return self.model.ladder.rung
 
     def in_talks(self) -> bool:
-        return self.model.talks_until.get(self.aid, -1) >= self.model.day
+        return self.model.talks.open(self.aid, self.model.day)
 
     def presence(self, aid: str) -> float:
         """Share of a side's (and its allies') forces in theatre: what deters its enemies."""

@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wargame.classroom.game import play_by_computer
 from wargame.core import atomic
 from wargame.core.incidents import Event
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
 from wargame.core.options import UsageError
 from wargame.core.orders import Order
 from wargame.core.packs import LoadedPack, load_pack
+from wargame.engine.exercise import play_by_computer
 from wargame.engine.model import WargameModel
 from wargame.engine.narrative import Narrator
 from wargame.reports.document import e, image, page, png

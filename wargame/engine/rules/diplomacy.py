@@ -1,5 +1,8 @@
 """Mediation: a third party offers talks between two sides.
 
+Summary of rule: talks are agreed with ``mediation_success`` times each side's willingness,
+and talks that work cut both sides' grievance against each other.
+
 Each side accepts with a willingness of ``1 - resolve * grievance`` toward the other (at least
 0.05), and the offer works with ``mediation_success`` times both willingnesses. Talks that work
 cut both sides' grievance against each other, and their floor of lasting enmity, by
@@ -8,6 +11,7 @@ cut both sides' grievance against each other, and their floor of lasting enmity,
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,15 +20,25 @@ from wargame.core.incidents import Event
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
-def willingness(model: WargameModel, side: str, other: str) -> float:
+@dataclass
+class Talks:
+    """Which sides are in talks, and until which day."""
+
+    until: dict[str, int] = field(default_factory=dict)
+
+    def open(self, aid: str, day: int) -> bool:
+        return self.until.get(aid, -1) >= day
+
+
+def willingness(model: World, side: str, other: str) -> float:
     a, b = model.actors[side], model.actors[other]
     return max(1.0 - a.spec.resolve * float(model.tension[a.index, b.index]), 0.05)
 
 
-def mediate(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+def mediate(model: World, order: Order, rng: np.random.Generator) -> Event:
     rules = model.spec.rules.diplomacy
     first, second = (order.target or ":").split(":")
     chance = (
@@ -38,7 +52,7 @@ def mediate(model: WargameModel, order: Order, rng: np.random.Generator) -> Even
         for a, b in ((i, j), (j, i)):
             model.tension[a, b] *= 1.0 - rules.mediation_effect
             model.tension_floor[a, b] *= 1.0 - rules.mediation_effect
-        model.talks_until[first] = model.talks_until[second] = model.day + rules.talks_days
+        model.talks.until[first] = model.talks.until[second] = model.day + rules.talks_days
     return model.make_event(
         "mediation",
         order.actor,

@@ -22,7 +22,7 @@ from wargame.core.ladder import Rung
 if TYPE_CHECKING:
     from wargame.core.orders import Order
     from wargame.core.schema import EconomyRules, Sanctions
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
 @dataclass
@@ -75,7 +75,7 @@ def target_pain(rules: EconomyRules, eco: Economy) -> float:
     return float(np.clip(1.0 - revenue / (rules.iran_exports_mbd * rules.price_usd), 0.0, 1.0))
 
 
-def change_sanctions(model: WargameModel, order: Order) -> Event:
+def change_sanctions(model: World, order: Order, rng: np.random.Generator) -> Event:
     """Tighten or ease one sector by ``sanction_step`` (waivers are granted or ended)."""
     eco, step = model.economy, model.spec.rules.economy.sanction_step
     tighten = order.kind == "tighten_sanctions"
@@ -100,7 +100,7 @@ def change_sanctions(model: WargameModel, order: Order) -> Event:
     )
 
 
-def threaten_closure(model: WargameModel, order: Order) -> Event:
+def threaten_closure(model: World, order: Order, rng: np.random.Generator) -> Event:
     model.economy.risk += model.spec.rules.economy.risk_premium
     return model.make_event(
         "closure_threat",
@@ -112,7 +112,7 @@ def threaten_closure(model: WargameModel, order: Order) -> Event:
     )
 
 
-def close_strait(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+def close_strait(model: World, order: Order, rng: np.random.Generator) -> Event:
     """An attempt to close Hormuz; adversaries' navies in theatre clear it faster."""
     rules, eco = model.spec.rules.economy, model.economy
     doer = model.actors[order.actor]
@@ -138,7 +138,7 @@ def close_strait(model: WargameModel, order: Order, rng: np.random.Generator) ->
     )
 
 
-def update(model: WargameModel) -> None:
+def update(model: World) -> None:
     """Daily consequences: exports, pain, flows and price."""
     rules, eco = model.spec.rules.economy, model.economy
     closed = eco.closure_until >= model.day
@@ -162,6 +162,6 @@ def update(model: WargameModel) -> None:
     eco.pain += (target_pain(rules, eco) - eco.pain) / rules.pain_memory_days
 
 
-def add_risk(model: WargameModel, share: float = 1.0) -> None:
+def add_risk(model: World, share: float = 1.0) -> None:
     """Attacks on shipping raise the risk premium on oil."""
     model.economy.risk += share * model.spec.rules.economy.risk_premium

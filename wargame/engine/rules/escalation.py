@@ -21,7 +21,7 @@ from wargame.core.ladder import Rung
 
 if TYPE_CHECKING:
     from wargame.core.schema import EscalationRules
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
 def severity(rules: EscalationRules, event: Event) -> float:
@@ -32,7 +32,7 @@ def severity(rules: EscalationRules, event: Event) -> float:
     return base * (1.0 + rules.casualty_weight * float(np.log1p(event.casualties)))
 
 
-def is_direct(model: WargameModel, event: Event) -> bool:
+def is_direct(model: World, event: Event) -> bool:
     """A state's strike on another state's forces (the Quds Force counts as Iran)."""
     if event.kind not in ("state_strike", "closure_attempt"):
         return False
@@ -53,7 +53,7 @@ class Ladder:
         self.peak = int(Rung.CALM)
         self.peak_day = 0
 
-    def note(self, model: WargameModel, event: Event) -> None:
+    def note(self, model: World, event: Event) -> None:
         self.recent.append((event.day, event.rung))
         if is_direct(model, event):
             doer = model.actors[event.actor].state()
@@ -61,7 +61,7 @@ class Ladder:
             self.direct.append((event.day, doer, victim))
             self.direct_pairs.add(frozenset((doer, victim)))
 
-    def base_for(self, model: WargameModel, actor: str, victim: str | None, rung: int) -> int:
+    def base_for(self, model: World, actor: str, victim: str | None, rung: int) -> int:
         """The rung an order climbs from. Direct exchange is a threshold each pair of states
         crosses for itself: until two states have struck each other in this run, a strike by
         one on the other climbs from at most rung 5, whatever others have done."""
@@ -92,7 +92,7 @@ class Ladder:
         return rung
 
 
-def relax(model: WargameModel) -> None:
+def relax(model: World) -> None:
     """Grievances fade toward the floor of lasting enmity."""
     decay = model.spec.rules.escalation.tension_decay
     model.tension -= decay * (model.tension - model.tension_floor)

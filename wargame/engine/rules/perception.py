@@ -1,5 +1,9 @@
 """Perception: who learns of an incident, when, and whom they blame.
 
+Summary of rule: the victim and the doer know at once and everyone else a little later; a
+deniable act is pinned on its doer with ``1 - deniability * (1 - intel)``, else on a plausible
+suspect, and what a side believes moves its grievance and its fear.
+
 The victim and the doer know at once; every other side hears after ``lag_days``. Deniable acts
 (sabotage, unclaimed rockets, drones and bombs) are attributed correctly with probability
 ``1 - deniability(doer) * (1 - intel(observer))``; otherwise the observer blames a plausible
@@ -11,23 +15,27 @@ sponsors in the share ``sponsor_blame`` of the observer, which is how a sponsor 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.core.incidents import HOSTILE_KINDS, Event
+from wargame.core.incidents import DENIABLE_KINDS, HOSTILE_KINDS, Event
 from wargame.engine.beliefs import Perceived
 
 if TYPE_CHECKING:
     from agents.actors import Actor
-    from wargame.engine.model import WargameModel
-
-DENIABLE_KINDS = frozenset(
-    {"tanker_sabotage", "oil_facility_attack", "base_attack", "rocket_attack"}
-)
+    from wargame.engine.world import World
 
 
-def suspects(model: WargameModel, doer: Actor, where: str) -> list[str]:
+@dataclass
+class News:
+    """Incidents on their way to the sides that will hear of them after the lag."""
+
+    pending: list[tuple[Actor, Perceived]] = field(default_factory=list)
+
+
+def suspects(model: World, doer: Actor, where: str) -> list[str]:
     """Sides that could plausibly be blamed for what ``doer`` did at ``where`` (a country or a
     lane): its sponsors and their proxies, those able to reach the place first."""
     top = doer.sponsors()[-1] if doer.sponsors() else doer.aid
@@ -39,7 +47,7 @@ def suspects(model: WargameModel, doer: Actor, where: str) -> list[str]:
 
 
 def attribute(
-    model: WargameModel, event: Event, observer: Actor, rng: np.random.Generator
+    model: World, event: Event, observer: Actor, rng: np.random.Generator
 ) -> tuple[str, float]:
     """Whom ``observer`` blames for ``event``, and how sure it says it is."""
     if event.kind not in DENIABLE_KINDS or observer.aid in (event.actor, event.directed_by):
@@ -67,7 +75,7 @@ def as_reported(
     return blamed or event.actor, confidence or 1.0
 
 
-def stake(model: WargameModel, observer: Actor, target: str) -> float:
+def stake(model: World, observer: Actor, target: str) -> float:
     """How much an attack on ``target`` touches ``observer``: fully if it is the target,
     in part if the target is an ally, a proxy or a sponsor."""
     if observer.aid == target:
@@ -82,7 +90,7 @@ def stake(model: WargameModel, observer: Actor, target: str) -> float:
     return model.spec.rules.perception.ally_share if friends else 0.0
 
 
-def observe(model: WargameModel, event: Event, rng: np.random.Generator) -> None:
+def observe(model: World, event: Event, rng: np.random.Generator) -> None:
     """Deliver a new incident to every side that will hear of it (now or after the lag)."""
     lag = model.spec.rules.perception.lag_days
     for observer in model.actor_list:
@@ -96,10 +104,10 @@ def observe(model: WargameModel, event: Event, rng: np.random.Generator) -> None
         if first_hand or lag == 0:
             learn(model, observer, heard)
         else:
-            model.pending.append((observer, heard))
+            model.news.pending.append((observer, heard))
 
 
-def learn(model: WargameModel, observer: Actor, heard: Perceived) -> None:
+def learn(model: World, observer: Actor, heard: Perceived) -> None:
     """A side takes in an incident: grievance and fear rise (or ease, for goodwill); a side that
     hit back settles part of its score."""
     observer.beliefs.heard.append(heard)
@@ -142,9 +150,10 @@ def _move(row: np.ndarray, index: int, goal: float, rate: float) -> None:
     row[index] += min(rate, 1.0) * (goal - row[index])
 
 
-def deliver_pending(model: WargameModel) -> None:
+def deliver_pending(model: World) -> None:
     """Hand over the incidents whose news arrives today."""
-    due = [(o, h) for o, h in model.pending if h.learned_on <= model.day]
-    model.pending = [(o, h) for o, h in model.pending if h.learned_on > model.day]
+    news = model.news
+    due = [(o, h) for o, h in news.pending if h.learned_on <= model.day]
+    news.pending = [(o, h) for o, h in news.pending if h.learned_on > model.day]
     for observer, heard in due:
         learn(model, observer, heard)

@@ -1,5 +1,9 @@
 """Threat posture: force protection, evacuations, deployments, escorts, and allies following.
 
+Summary of rule: a higher force-protection level lets less of an attack's harm land and costs
+readiness every day; allies copy their leader's posture some days later, up to what their
+support allows.
+
 Each side sets a force-protection level per country (NORMAL, ALPHA, BRAVO, CHARLIE, DELTA, as in
 US doctrine). A higher level lets a smaller share of an attack's harm land (``vulnerability``)
 and costs readiness every day (``readiness_cost``); readiness recovers at ``readiness_recovery``
@@ -14,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from wargame.core.incidents import Event
 from wargame.core.ladder import Rung
 from wargame.core.schema import POSTURE_LEVELS
@@ -22,12 +28,27 @@ if TYPE_CHECKING:
     from agents.actors import Actor
     from agents.sites import Site
     from wargame.core.orders import Order
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 TOP = len(POSTURE_LEVELS) - 1
 
 
-def vulnerability(model: WargameModel, site: Site) -> float:
+class PostureLog:
+    """Every day's force protection of the sides that keep one, for allies that follow their
+    leader's posture of some days ago."""
+
+    def __init__(self) -> None:
+        self.days: list[dict[str, dict[str, int]]] = []
+
+    def note(self, world: World) -> None:
+        self.days.append({a.aid: dict(a.posture) for a in world.posture_holders})
+
+    def of(self, aid: str, lag: int) -> dict[str, int]:
+        """A side's posture by country ``lag`` days ago (or on the first day logged)."""
+        return self.days[max(len(self.days) - 1 - lag, 0)].get(aid, {})
+
+
+def vulnerability(model: World, site: Site) -> float:
     """Share of an attack's harm that lands on a site."""
     rules = model.spec.rules.posture
     owner = model.actors[site.owner]
@@ -39,7 +60,7 @@ def vulnerability(model: WargameModel, site: Site) -> float:
 
 
 def _posture_event(
-    model: WargameModel, actor: Actor, country: str, old: int, order: Order | None
+    model: World, actor: Actor, country: str, old: int, order: Order | None
 ) -> Event:
     new = actor.posture[country]
     site = next((s for s in model.sites_of(actor.aid) if s.country == country), None)
@@ -57,7 +78,7 @@ def _posture_event(
     )
 
 
-def change_posture(model: WargameModel, order: Order) -> Event:
+def change_posture(model: World, order: Order, rng: np.random.Generator) -> Event:
     actor = model.actors[order.actor]
     country = order.target or ""
     old = actor.posture.get(country, 0)
@@ -66,7 +87,7 @@ def change_posture(model: WargameModel, order: Order) -> Event:
     return _posture_event(model, actor, country, old, order)
 
 
-def evacuate(model: WargameModel, order: Order) -> Event:
+def evacuate(model: World, order: Order, rng: np.random.Generator) -> Event:
     site = model.sites[order.target or ""]
     site.evacuated = order.kind == "evacuate"
     return model.make_event(
@@ -81,7 +102,7 @@ def evacuate(model: WargameModel, order: Order) -> Event:
     )
 
 
-def deploy(model: WargameModel, order: Order) -> Event:
+def deploy(model: World, order: Order, rng: np.random.Generator) -> Event:
     """Announce a deployment or a withdrawal; a deployment arrives ``deploy_days`` later."""
     force = model.forces[order.target or ""]
     actor = model.actors[order.actor]
@@ -106,7 +127,7 @@ def deploy(model: WargameModel, order: Order) -> Event:
     )
 
 
-def escort(model: WargameModel, order: Order) -> Event:
+def escort(model: World, order: Order, rng: np.random.Generator) -> Event:
     actor = model.actors[order.actor]
     lane = order.target or ""
     start = order.kind == "escort"
@@ -129,7 +150,7 @@ def escort(model: WargameModel, order: Order) -> Event:
     )
 
 
-def set_interdiction(model: WargameModel, order: Order) -> None:
+def set_interdiction(model: World, order: Order, rng: np.random.Generator) -> None:
     """Rules of engagement are secret: no incident is recorded."""
     actor = model.actors[order.actor]
     if order.kind == "authorise_interdiction":
@@ -138,14 +159,14 @@ def set_interdiction(model: WargameModel, order: Order) -> None:
         actor.interdiction.discard(order.target or "")
 
 
-def arrivals(model: WargameModel) -> None:
+def arrivals(model: World) -> None:
     for force in model.forces.values():
         if force.arrives_on and force.arrives_on <= model.day and not force.deployed:
             force.arrive()
             force.arrives_on = 0
 
 
-def readiness(model: WargameModel) -> None:
+def readiness(model: World) -> None:
     """High posture wears forces down; low posture lets them recover."""
     rules = model.spec.rules.posture
     for actor in model.posture_holders:
@@ -156,7 +177,7 @@ def readiness(model: WargameModel) -> None:
         actor.readiness = min(max(actor.readiness - cost + gain, 0.0), 1.0)
 
 
-def follow(model: WargameModel) -> list[Event]:
+def follow(model: World) -> list[Event]:
     """Allies move one level a day toward their leader's posture of ``follow_lag_days`` ago."""
     events = []
     for actor in model.followers:
@@ -166,7 +187,7 @@ def follow(model: WargameModel) -> list[Event]:
             and spec.support is not None
             and spec.follow_lag_days is not None
         )
-        leader_past = model.posture_history(spec.follows, spec.follow_lag_days)
+        leader_past = model.posture_log.of(spec.follows, spec.follow_lag_days)
         cap = round(spec.support * TOP)
         for country, level in list(actor.posture.items()):
             goal = min(leader_past.get(country, level), cap)

@@ -1,12 +1,15 @@
 """Proxies: what the Quds Force's coordination does to the militias.
 
+Summary of rule: coordination multiplies a militia's potency by ``1 + coordination_bonus *
+coordination``; it rises with each meeting and fades each day, as unsupplied capability does.
+
 The article's central claim is that the threat "is amplified if Iran's 'extraterritorial' unit
-is able to coordinate" with the militias. Here a militia's potency is its capability times
-``1 + coordination_bonus * coordination``: coordination multiplies what it can do. Coordination
-rises with each ``coordinate`` order by ``coordination_gain`` of the distance to full, and fades
-by ``coordination_decay`` a day. A militia loses ``capability_decay`` of its capability a day
-(use, attrition) unless convoys resupply it. Militias also choose their own attacks (their
-``autonomy``); a sponsor's ``restrain`` order holds them back for ``restraint_days``.
+is able to coordinate" with the militias. Coordination rises with each ``coordinate`` order by
+``coordination_gain`` of the distance to full, and fades by ``coordination_decay`` a day (the
+potency itself is worked out where attacks are, rules/attacks.py). A militia loses
+``capability_decay`` of its capability a day (use, attrition) unless convoys resupply it.
+Militias also choose their own attacks (their ``autonomy``); a sponsor's ``restrain`` order holds
+them back for ``restraint_days``, and its ``direct_attack`` sends one of them against a site.
 """
 
 from __future__ import annotations
@@ -16,22 +19,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.core.incidents import Event
+from wargame.engine.rules import sabotage
+from wargame.engine.rules.attacks import hit_site
 
 if TYPE_CHECKING:
-    from agents.actors import Actor
     from wargame.core.orders import Order
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
-def potency(model: WargameModel, actor: Actor) -> float:
-    """How much of an attack's nominal chance this attacker achieves."""
-    if actor.is_militia:
-        bonus = model.spec.rules.proxies.coordination_bonus
-        return actor.capability * (1.0 + bonus * actor.coordination)
-    return actor.readiness
-
-
-def coordinate(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+def coordinate(model: World, order: Order, rng: np.random.Generator) -> Event:
     """A coordination meeting: the militia grows more capable. It is secret, but each adversary
     of the militia learns of it with the chance of its own intelligence ("Any meeting between
     these groups and Iran is closely monitored")."""
@@ -51,13 +47,21 @@ def coordinate(model: WargameModel, order: Order, rng: np.random.Generator) -> E
     )
 
 
-def restrain(model: WargameModel, order: Order) -> None:
+def restrain(model: World, order: Order, rng: np.random.Generator) -> None:
     """A private word to stand down: no incident is recorded."""
     militia = model.actors[order.target or ""]
     militia.restrained_until = model.day + model.spec.rules.proxies.restraint_days
 
 
-def fade(model: WargameModel) -> None:
+def direct_attack(world: World, order: Order, rng: np.random.Generator) -> Event:
+    """The militia named by ``via`` attacks the site at its sponsor's direction: an oil
+    facility as sabotage does (capacity knocked out), any other site as an attack on it."""
+    if world.sites[order.target or ""].is_oil:
+        return sabotage.attack_oil(world, order, rng)
+    return hit_site(world, order, rng)
+
+
+def fade(model: World) -> None:
     """Daily: coordination and unsupplied capability wear off."""
     rules = model.spec.rules.proxies
     for militia in model.militias:

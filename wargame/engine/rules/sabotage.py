@@ -1,5 +1,9 @@
 """Sabotage: attacks on oil facilities and on tankers in the lanes, and seizures of tankers.
 
+Summary of rule: an attack on a tanker succeeds with ``tanker_hit`` times the attacker's
+potency and a seizure with ``tanker_seize``, less where an escort sails; a hit on an oil
+facility knocks out a share of its capacity, which comes back over ``repair_days``.
+
 Laden tankers enter each lane at Poisson rates (``tankers_per_day``), shared among exporters by
 ``tanker_owners``; each exporter's tankers of a day sail together as one unit at
 ``tanker_km_per_day``. An attack on a tanker succeeds with
@@ -13,22 +17,41 @@ the victim blames someone, with a confidence that can be wrong.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.units import Tanker
+from agents.units import Tanker, timetable
 from wargame.core.incidents import Event
-from wargame.engine.rules.attacks import attack_site
+from wargame.engine.rules.attacks import hit_site, potency
 from wargame.engine.rules.economy import add_risk
-from wargame.engine.rules.proxies import potency
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
-def spawn_tankers(model: WargameModel, rng: np.random.Generator) -> None:
+@dataclass
+class Shipping:
+    """The lanes' timetables (a sailing moves a day by a lookup), and whose tankers are in
+    each lane today."""
+
+    timetables: dict[str, tuple[int, ...]]
+    owners: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, world: World) -> Shipping:
+        speed = world.spec.rules.sabotage.tanker_km_per_day
+        return cls(
+            {
+                name: timetable(world.geo.path_km(path), speed)
+                for name, path in world.geo.lanes.items()
+            }
+        )
+
+
+def spawn_tankers(model: World, rng: np.random.Generator) -> None:
     """Today's sailings enter the lanes: for each exporter, a Poisson number of laden tankers
     (its share of the lane's rate) that sail together as one unit."""
     rules = model.spec.rules.sabotage
@@ -39,22 +62,32 @@ def spawn_tankers(model: WargameModel, rng: np.random.Generator) -> None:
             ships = int(rng.poisson(rate * weight / total))
             if ships:
                 Tanker(
-                    model, lane, model.geo.lanes[lane], model.lane_timetables[lane], owner, ships
+                    model,
+                    lane,
+                    model.geo.lanes[lane],
+                    model.shipping.timetables[lane],
+                    owner,
+                    ships,
                 )
 
 
-def advance_tankers(model: WargameModel) -> None:
+def advance_tankers(model: World) -> None:
+    """Every sailing moves a day; those that reach the lane's end leave the map."""
+    owners: dict[str, set[str]] = {}
     for tanker in list(model.tankers):
         tanker.advance()
         if tanker.arrived:
             tanker.remove()
+        else:
+            owners.setdefault(tanker.lane, set()).add(tanker.owner)
+    model.shipping.owners = {lane: frozenset(o) for lane, o in owners.items()}
 
 
-def escorted(model: WargameModel, lane: str) -> bool:
+def escorted(model: World, lane: str) -> bool:
     return any(lane in actor.escorts for actor in model.actor_list)
 
 
-def tanker_action(model: WargameModel, order: Order, rng: np.random.Generator) -> Event | None:
+def tanker_action(model: World, order: Order, rng: np.random.Generator) -> Event | None:
     """An attack on, or a seizure of, a tanker in the lane ``order.target``."""
     rules = model.spec.rules.sabotage
     lane = order.target or ""
@@ -91,7 +124,7 @@ def tanker_action(model: WargameModel, order: Order, rng: np.random.Generator) -
     )
 
 
-def damage_oil(model: WargameModel, order: Order, rng: np.random.Generator, event: Event) -> None:
+def damage_oil(model: World, order: Order, rng: np.random.Generator, event: Event) -> None:
     """Knock out part of a facility's capacity after a hit."""
     site = model.sites[order.target or ""]
     share = min(rng.uniform(0.5, 1.5) * model.spec.rules.sabotage.oil_damage, 1.0)
@@ -103,16 +136,14 @@ def damage_oil(model: WargameModel, order: Order, rng: np.random.Generator, even
     add_risk(model)
 
 
-def attack_oil(
-    model: WargameModel, order: Order, rng: np.random.Generator, doer: str | None = None
-) -> Event:
-    event = attack_site(model, order, rng, doer=doer, kind="oil_facility_attack")
+def attack_oil(model: World, order: Order, rng: np.random.Generator) -> Event:
+    event = hit_site(model, order, rng, kind="oil_facility_attack")
     if event.details["hit"]:
         damage_oil(model, order, rng, event)
     return event
 
 
-def repair(model: WargameModel) -> None:
+def repair(model: World) -> None:
     """Offline capacity comes back with a time constant of ``repair_days``."""
     keep = math.exp(-1.0 / model.spec.rules.sabotage.repair_days)
     for site in model.oil_sites:

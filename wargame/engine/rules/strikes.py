@@ -1,5 +1,8 @@
 """States' strikes: on militias, on other states, and on unmanned aircraft.
 
+Summary of rule: a strike hits one of the target's sites in reach as any attack does, a hit on
+a militia takes away ``militia_damage`` of its capability, and a drone falls with ``hit``.
+
 A strike on a militia hits one of its sites in reach of the striker; a hit removes
 ``militia_damage`` of the militia's capability. A strike on a state hits one of its bases or
 military sites in reach. Both are resolved like any attack (rules/attacks.py), with the striker's
@@ -15,21 +18,21 @@ import numpy as np
 
 from wargame.core.incidents import Event
 from wargame.core.ladder import Rung
-from wargame.engine.rules.attacks import attack_site
+from wargame.engine.rules.attacks import hit_site
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
-    from wargame.engine.model import WargameModel
+    from wargame.engine.world import World
 
 
-def strike(model: WargameModel, order: Order, rng: np.random.Generator) -> Event | None:
+def strike(model: World, order: Order, rng: np.random.Generator) -> Event | None:
     """Strike a militia (rung 5) or a state (rung 6) at one of its sites in reach."""
     sites = model.strike_sites(order.actor, order.target or "")
     if not sites:
         return None
     site = sites[int(rng.integers(len(sites)))]
     on_militia = order.kind == "strike_militia"
-    event = attack_site(
+    event = hit_site(
         model,
         order._replace(target=site.sid),
         rng,
@@ -42,7 +45,7 @@ def strike(model: WargameModel, order: Order, rng: np.random.Generator) -> Event
     return event
 
 
-def shoot_down_drone(model: WargameModel, order: Order, rng: np.random.Generator) -> Event:
+def shoot_down_drone(model: World, order: Order, rng: np.random.Generator) -> Event:
     hit = (
         rng.random()
         < model.spec.rules.strikes.hit.get(order.kind, 0.0) * model.actors[order.actor].readiness

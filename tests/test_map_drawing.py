@@ -10,7 +10,7 @@ from PIL import Image
 
 from wargame.core.incidents import Event
 from wargame.core.orders import Order
-from wargame.dashboard.map_drawing import MapView, background_png
+from wargame.dashboard.map_drawing import MapDrawing, background_png
 from wargame.dashboard.picture import Picture
 from wargame.engine.beliefs import Perceived
 from wargame.engine.model import WargameModel
@@ -31,28 +31,28 @@ def test_the_background_is_drawn_once_at_eight_pixels_a_cell(model):
 
 
 def test_the_overlay_marks_every_site_and_force_and_cell_units(model):
-    view = MapView(model)
-    svg = view.overlay(Picture(model, None, Narrator(model)))
+    drawing = MapDrawing(model)
+    svg = drawing.overlay(Picture(model, None, Narrator(model)))
     assert svg.startswith("<svg") and f'viewBox="0 0 {model.geo.nx} {model.geo.ny}"' in svg
     assert svg.count("<title>") >= len(model.site_list) + sum(
         f.in_theatre for f in model.forces.values()
     )
     assert "force protection CHARLIE" in svg  # the US in Iraq, May 2019
     assert "wg-coverage" not in svg
-    assert "wg-coverage" in view.overlay(Picture(model, None, Narrator(model)), coverage=True)
+    assert "wg-coverage" in drawing.overlay(Picture(model, None, Narrator(model)), coverage=True)
 
 
 def test_a_side_sees_only_its_own_and_detected_convoys(model):
-    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"))
+    interdiction.send_convoy(model, Order("quds", "send_convoy", "hezbollah"), model.rng)
     narrator = Narrator(model)
-    view = MapView(model)
-    assert "wg-convoy" in view.overlay(Picture(model, None, narrator))
-    assert "wg-convoy" in view.overlay(Picture(model, "quds", narrator))
-    assert "wg-convoy" not in view.overlay(Picture(model, "israel", narrator))
+    drawing = MapDrawing(model)
+    assert "wg-convoy" in drawing.overlay(Picture(model, None, narrator))
+    assert "wg-convoy" in drawing.overlay(Picture(model, "quds", narrator))
+    assert "wg-convoy" not in drawing.overlay(Picture(model, "israel", narrator))
     model.convoys[0].detected_by.add("israel")
-    assert "wg-convoy" in view.overlay(Picture(model, "israel", narrator))
+    assert "wg-convoy" in drawing.overlay(Picture(model, "israel", narrator))
     # A side's coverage layer is its own surveillance.
-    assert Picture(model, "israel", narrator).coverage() is model.coverage["israel"]
+    assert Picture(model, "israel", narrator).coverage() is model.surveillance.coverage["israel"]
     assert Picture(model, "saudi", narrator).coverage() is None
 
 
@@ -87,10 +87,10 @@ def test_the_log_is_newest_first_and_filters(model):
 
 
 def test_a_frame_costs_a_few_milliseconds(model):
-    view, picture = MapView(model), Picture(model, None, Narrator(model))
+    drawing, picture = MapDrawing(model), Picture(model, None, Narrator(model))
     for _ in range(60):
         model.step()
     started = time.perf_counter()
     for _ in range(20):
-        view.overlay(picture, coverage=True)
+        drawing.overlay(picture, coverage=True)
     assert (time.perf_counter() - started) / 20 < 0.05
