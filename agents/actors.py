@@ -17,7 +17,7 @@ from wargame.engine.beliefs import Beliefs
 if TYPE_CHECKING:
     from wargame.core.orders import Order
     from wargame.core.schema import Actor as ActorSpec
-    from wargame.engine.policy import Policy
+    from wargame.engine.policy import Consent, Policy
     from wargame.engine.world import World
 
 
@@ -48,7 +48,11 @@ class Actor(mesa.Agent):
         self.beliefs = Beliefs(index, model.n_actors)
         # (order kind, what it was about) -> the last day this side gave it
         self.last_order_day: dict[tuple[str, str | None], int] = {}
+        # (order kind, the side it hurt) -> the last day this side gave it (for its doctrine)
+        self.last_against: dict[tuple[str, str], int] = {}
         self.policy: Policy | None = None
+        self._sponsors: list[str] | None = None  # worked out once all sides exist
+        self._kin: frozenset[int] | None = None
 
     @property
     def name(self) -> str:
@@ -60,12 +64,26 @@ class Actor(mesa.Agent):
 
     def sponsors(self) -> list[str]:
         """The chain of sponsors above this actor (a militia's: the Quds Force, then Iran)."""
-        chain: list[str] = []
-        current = self.spec.sponsor
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = self.model.actors[current].spec.sponsor
-        return chain
+        if self._sponsors is None:
+            chain: list[str] = []
+            current = self.spec.sponsor
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = self.model.actors[current].spec.sponsor
+            self._sponsors = chain
+        return self._sponsors
+
+    def kin(self) -> frozenset[int]:
+        """The indices of this side, its sponsors and the sides it sponsors: whom a blow at it
+        may be answered for."""
+        if self._kin is None:
+            actors = self.model.actors
+            self._kin = frozenset(
+                {self.index}
+                | {actors[s].index for s in self.sponsors()}
+                | {a.index for a in actors.values() if self.aid in a.sponsors()}
+            )
+        return self._kin
 
     def state(self) -> str:
         """The state an act of this actor belongs to (the Quds Force acts for Iran)."""
@@ -77,3 +95,8 @@ class Actor(mesa.Agent):
         """Ask this side's player for today's orders."""
         assert self.policy is not None
         return self.policy.decide(self.model.view_of(self.aid), options)
+
+    def consents(self, order: Order) -> Consent:
+        """Ask this militia's player whether it carries out the attack its sponsor directs."""
+        assert self.policy is not None
+        return self.policy.consent(self.model.view_of(self.aid), order)

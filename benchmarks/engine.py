@@ -9,15 +9,24 @@ Prints, in one run:
 Targets (issue "The world and the turn engine"): 365 days in at most 0.25 s; cost growing at
 most linearly with moving units; at most 1.2x on the map with 4x the cells.
 
-    python benchmarks/engine.py [--seeds 5]
+With ``--against REV`` it also measures, in the same run and in CPU time, the ms per simulated
+day of may2019 with the code of an earlier commit (checked out in a temporary worktree, with its
+own scenarios and map), alternating the two, and prints the ratio of this code to that one.
+
+    python benchmarks/engine.py [--seeds 5] [--against REV]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from mesa.examples import WolfSheep
 
@@ -72,10 +81,70 @@ def with_extra_units(extra: int, seeds: int, days: int = 365) -> tuple[float, fl
     return 1000 * statistics.median(times) / days, statistics.mean(afloat)
 
 
+# Run in a fresh interpreter on a given tree: CPU ms per simulated day of may2019.
+CPU_PER_DAY = """
+import gc, sys, time
+from wargame.core.scenario import load_scenario
+from wargame.engine.model import WargameModel
+seeds, days = int(sys.argv[1]), int(sys.argv[2])
+loaded = load_scenario("may2019", {"scenario.days": days})
+spent = 0.0
+for seed in range(1, seeds + 1):
+    model = WargameModel(loaded, seed=seed)
+    gc.collect()
+    start = time.process_time()
+    model.run()
+    spent += time.process_time() - start
+print(1000 * spent / (seeds * days))
+"""
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cpu_ms_per_day(tree: Path, seeds: int, days: int = 365) -> float:
+    """CPU ms per day of may2019 with the code (and scenarios and map) of ``tree``."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", CPU_PER_DAY, str(seeds), str(days)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tree,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def against(rev: str, seeds: int, rounds: int = 3) -> tuple[float, float]:
+    """Median CPU ms per day of this tree and of ``rev``, measured alternately."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(old), rev], check=True
+        )
+        try:
+            # The package's data folders, where an installed copy would have them.
+            (old / "wargame" / "configs").symlink_to(old / "configs")
+            (old / "wargame" / "maps").symlink_to(old / "maps")
+            new_ms, old_ms = [], []
+            for _ in range(rounds):
+                new_ms.append(cpu_ms_per_day(REPO, seeds))
+                old_ms.append(cpu_ms_per_day(old, seeds))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)])
+    return statistics.median(new_ms), statistics.median(old_ms)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--against", metavar="REV", help="compare with an earlier commit")
     args = parser.parse_args()
+    if args.against:
+        new_ms, old_ms = against(args.against, args.seeds)
+        print(
+            f"CPU ms per simulated day of may2019: {new_ms:.3f} now, {old_ms:.3f} at "
+            f"{args.against}: ratio {new_ms / old_ms:.2f}"
+        )
 
     day_ms, year_ms = ms_per_day({}, args.seeds)
     fine, _ = ms_per_day({"map.resolution_deg": 0.125}, args.seeds)  # right after, like for like

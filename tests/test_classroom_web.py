@@ -52,6 +52,8 @@ class Seat:
 
     def order(self, group: str, kind: str) -> None:
         self.page.locator(f".wg-orders .{group} .wg-kind-{kind}").click()
+        # The choice counts once the server has taken it (and drawn its targets, if any).
+        self.page.wait_for_selector(f".wg-orders .{group} .wg-kind-{kind}.v-item--active")
 
     def chosen(self, group: str) -> str:
         """The kind of order selected in a group (the reaction, or the standing policy)."""

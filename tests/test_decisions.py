@@ -51,12 +51,25 @@ def test_a_repeated_order_loses_value_and_recovers():
     assert view.novelty(order) == pytest.approx(1 - math.exp(-1))
 
 
+def utility_of(order: Order, **overrides) -> float:
+    """An order's score on a day its side's campaign has an opportunity."""
+    model = world(**overrides)
+    model.opportunities.today = {order.actor: set(model.actors[order.actor].spec.campaigns)}
+    scored = Judge(model.view_of(order.actor)).score(order)
+    assert scored is not None
+    return scored.utility
+
+
 def test_deniability_lowers_the_fear_of_retaliation():
-    model = world(**{"actors.pmu.deniability": 0.0})
-    plain = Judge(model.view_of("pmu")).score(Order("pmu", "attack_base", "al_asad")).utility
-    model = world(**{"actors.pmu.deniability": 0.9})
-    deniable = Judge(model.view_of("pmu")).score(Order("pmu", "attack_base", "al_asad")).utility
-    assert deniable > plain
+    attack = Order("pmu", "attack_base", "al_asad")
+    plain = utility_of(attack, **{"actors.pmu.deniability": 0.0})
+    assert utility_of(attack, **{"actors.pmu.deniability": 0.9}) > plain
+
+
+def test_a_hostile_order_with_no_reason_is_not_weighed() -> None:
+    """No campaign's opportunity, no red line crossed: the side does not even consider it."""
+    model = world()
+    assert Judge(model.view_of("pmu")).score(Order("pmu", "attack_base", "al_asad")) is None
 
 
 def test_economic_pain_erodes_iranian_caution():

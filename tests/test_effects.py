@@ -32,13 +32,18 @@ def measure(job: tuple[str, tuple[tuple[str, Any], ...], int, int]) -> dict[str,
     militias = {m.aid for m in model.militias}
     by_militia = [e for e in run if e.kind in MILITIA_ATTACKS and e.actor in militias]
     on_us = [e for e in run if e.target == "us" and e.kind in ("base_attack", "rocket_attack")]
+    at_sea = ("closure_threat", "tanker_sabotage", "tanker_seizure")
     return {
+        "peak": summary["peak_rung"],
+        "key_tension_end": summary["key_tension"]["end"],
+        "iran_at_sea": sum(e.actor == "iran" and e.kind in at_sea for e in run),
         "outcome_" + summary["outcome"]: 1.0,
         "direct": float(summary["direct_exchange_day"] is not None),
         "sent": summary["convoys"]["sent"],
         "delivered": summary["convoys"]["delivered"],
         "militia_attacks": len(by_militia),
         "militia_hits": sum(bool(e.details.get("hit")) for e in by_militia),
+        "us_attacks": len(on_us),
         "us_hits": sum(bool(e.details.get("hit")) for e in on_us),
         "us_killed": sum(e.casualties for e in on_us),
         "killed": sum(summary["casualties"].values()),
@@ -104,7 +109,7 @@ def test_more_coordination_means_more_capable_militia_operations():
     for level in (0.0, 1.0):
         settings = [(f"actors.quds.coordination.{m}", level) for m in militias]
         settings.append(("rules.proxies.coordination_decay", 0.0))
-        settings.append(("actors.quds.orders", ("hold", "send_convoy", "restrain", "attack_oil")))
+        settings.append(("actors.quds.orders", ("hold", "send_convoy", "restrain")))
         runs[level] = totals("may2019", tuple(settings), 24, 365)
     rate = {level: r["militia_hits"] / max(r["militia_attacks"], 1) for level, r in runs.items()}
     assert runs[1.0]["militia_attacks"] > runs[0.0]["militia_attacks"]
@@ -126,18 +131,25 @@ def share(runs: dict[str, float], key: str) -> float:
     return runs.get(key, 0.0) / runs["runs"]
 
 
-def test_restoring_the_deal_de_escalates(scenarios):
+def test_restoring_the_deal_ends_iran_s_pressure_at_sea_and_eases_the_key_pair(scenarios):
+    """Without economic pain, Iran's red line of strangled exports is never crossed: no threats
+    to close the strait, no harassment of tankers; the US and Iran end the year less hostile."""
     base, deal = scenarios["may2019"], scenarios["jcpoa_restored"]
-    assert share(deal, "outcome_de_escalated") > share(base, "outcome_de_escalated") + 0.25
-    assert share(deal, "direct") <= share(base, "direct")
-    assert deal["tanker_incidents"] < 0.3 * base["tanker_incidents"]
+    assert deal["key_tension_end"] < base["key_tension_end"]
+    assert deal["iran_at_sea"] < 0.3 * base["iran_at_sea"]
 
 
-def test_without_coordination_militias_do_less_and_the_crisis_cools(scenarios):
+def test_without_coordination_militias_hit_less_and_us_bases_are_spared(scenarios):
+    """Through the mechanism, not the menu: the militias keep their own aims and capacity to
+    act, but without the Quds Force's coordination they hit less often, and the attacks it
+    directs at US bases and missions do not come."""
     base, alone = scenarios["may2019"], scenarios["no_coordination"]
-    assert alone["militia_attacks"] < 0.6 * base["militia_attacks"]
-    assert alone["killed"] < base["killed"]
-    assert share(alone, "outcome_de_escalated") > share(base, "outcome_de_escalated") + 0.25
+    assert alone["militia_attacks"] > 0.7 * base["militia_attacks"]  # their own wars go on
+    rate = {
+        k: r["militia_hits"] / max(r["militia_attacks"], 1) for k, r in (("b", base), ("a", alone))
+    }
+    assert rate["a"] < rate["b"] - 0.05
+    assert alone["us_hits"] < base["us_hits"]
 
 
 def test_closing_hormuz_cuts_the_flow_lifts_the_price_and_escalates(scenarios):

@@ -166,19 +166,24 @@ def test_interdiction_end_to_end_unseen_convoys_arrive():
     delivered = [e for e in model.record.events if e.kind == "convoy_delivered"]
     assert len(delivered) == 1 and delivered[0].target == "hezbollah"
     assert delivered[0].place == "Beirut"
-    assert model.record.summary()["convoys"] == {"sent": 1, "delivered": 1, "interdicted": 0}
+    convoys = model.record.summary()["convoys"]  # the Quds Force may send another after it
+    assert convoys["delivered"] == 1 and convoys["interdicted"] == 0 and convoys["sent"] >= 1
 
 
 def test_interdiction_end_to_end_watched_convoys_are_struck():
     model = _convoy_world(
-        **{"isr.israel_syria.detection": 1.0, "rules.interdiction.strike_success": 1.0}
+        **{
+            "isr.israel_syria.detection": 1.0,
+            "isr.israel_syria.radius_km": 1000.0,  # sure to be seen once in range
+            "rules.interdiction.strike_success": 1.0,
+        }
     )
     detected = [e for e in model.record.events if e.kind == "convoy_detected"]
     struck = [e for e in model.record.events if e.kind == "convoy_interdicted"]
     assert detected and detected[0].actor == "israel"
     assert struck and struck[0].details["destroyed"]
     assert model.geo.country_of(struck[0].cell) == "Syria"
-    assert model.record.summary()["convoys"]["interdicted"] == 1
+    assert model.record.summary()["convoys"]["interdicted"] >= 1
     start = load_scenario("may2019").spec.actors["hezbollah"].capability
     assert model.actors["hezbollah"].capability < start
 

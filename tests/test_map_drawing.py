@@ -10,6 +10,7 @@ from PIL import Image
 
 from wargame.core.incidents import Event
 from wargame.core.orders import Order
+from wargame.core.scenario import load_scenario
 from wargame.dashboard.map_drawing import MapDrawing, background_png
 from wargame.dashboard.picture import Picture
 from wargame.engine.beliefs import Perceived
@@ -94,3 +95,16 @@ def test_a_frame_costs_a_few_milliseconds(model):
     for _ in range(20):
         drawing.overlay(picture, coverage=True)
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_the_observer_reads_why_a_computer_side_acted_and_a_side_does_not():
+    """'Israel struck Hezbollah: between the wars +0.80, ...; scored +0.35, holding +0.00'."""
+    model = WargameModel(load_scenario("may2019", {"scenario.days": 40}), seed=1)
+    model.run()
+    narrator = Narrator(model)
+    observer = Picture(model, None, narrator).log(None, [])
+    explained = [line for line in observer if "Why:" in line]
+    assert explained and all("holding +0.00" in line for line in explained)
+    first = next(o for o in model.record.orders if "aims" in o and o["kind"] == "strike_militia")
+    assert f"scored {first['utility']:+.2f}" in " ".join(explained)
+    assert not [line for line in Picture(model, "us", narrator).log(None, []) if "Why:" in line]

@@ -221,3 +221,23 @@ def test_the_parameter_table_in_the_model_documentation_is_current():
     start, end = "<!-- parameters:start -->\n", "<!-- parameters:end -->"
     documented = text[text.index(start) + len(start) : text.index(end)]
     assert documented == done.stdout, "regenerate it: wargame sources may2019"
+
+
+def test_the_record_of_the_year_before_the_start_is_sourced_and_ends_before_it():
+    """configs/data/record_2018_2019.csv: every row inside 21 May 2018 - 20 May 2019, with a
+    source and a quote, sides and incident kinds of the model."""
+    import csv
+
+    from wargame.core.incidents import INCIDENTS
+
+    spec = load_scenario("may2019").spec
+    path = REPO / "configs" / "data" / "record_2018_2019.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) > 100
+    for row in rows:
+        assert not row["date"] or "2018-05-21" <= row["date"] <= "2019-05-20", row
+        assert "2018-05" <= row["month"] <= "2019-05", row
+        assert row["source"] and row["quote"], row
+        assert row["actor"] in spec.actors and row["kind"] in INCIDENTS, row
+        assert row["target"] in spec.actors or row["target"].startswith("other:"), row
+        assert int(row["count"]) >= 0

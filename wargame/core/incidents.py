@@ -27,6 +27,7 @@ class IncidentKind:
     hostile: bool = False
     deniable: bool = False
     aimed: str = "aimed at"  # how a sentence names the side it concerned, when not an attack
+    routine: bool = False  # done under standing rules of engagement: background to the crisis
 
 
 def _catalogue(*kinds: IncidentKind) -> dict[str, IncidentKind]:
@@ -56,7 +57,11 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
         "convoy_detected", Rung.CALM, "missile convoy spotted", covert=True, aimed="watching"
     ),
     IncidentKind(
-        "convoy_interdicted", Rung.STRIKES_ON_PROXIES, "missile convoy struck", hostile=True
+        "convoy_interdicted",
+        Rung.STRIKES_ON_PROXIES,
+        "missile convoy struck",
+        hostile=True,
+        routine=True,
     ),
     IncidentKind(
         "convoy_delivered", Rung.CALM, "missile convoy delivered", covert=True, aimed="to"
@@ -80,6 +85,9 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
         "militia coordination meeting",
         covert=True,
         aimed="with",
+    ),
+    IncidentKind(
+        "proxy_refusal", Rung.CALM, "a militia declined its sponsor's direction", covert=True
     ),
 )
 

@@ -12,6 +12,7 @@ pressure and diplomacy, posture, surveillance, the proxies, attacks, strikes, th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, NamedTuple
@@ -328,7 +329,7 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
         Target.ACTOR,
         "Shoot down a surveillance drone of another side.",
         "strikes.shoot_down_drone",
-        "drone",
+        "strike",
         victim="target",
         incident="drone_shootdown",
     ),
@@ -366,6 +367,24 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
 )
 
 STANDING = frozenset(name for name, kind in CATALOGUE.items() if kind.standing)
+SITE_ATTACKS = frozenset(name for name, kind in CATALOGUE.items() if kind.attacks_site)
+
+
+def victim_of(
+    order: Order, site_owner: Callable[[str], str | None], adversaries: list[str]
+) -> str | None:
+    """The side a hostile order hurts, as its catalogue entry says: the owner of the site it
+    strikes, the side it names, or the giver's first adversary (shipping, the strait)."""
+    match CATALOGUE[order.kind].victim:
+        case "site_owner":
+            return site_owner(order.target or "")
+        case "target":
+            return order.target
+        case "first_adversary":
+            return adversaries[0] if adversaries else None
+    return None
+
+
 SECTORS = ("oil", "shipping", "banking", "waivers")
 
 

@@ -271,6 +271,34 @@ def target_names(spec: Scenario, geo: Geography, target: Target) -> set[str]:
     }[target]
 
 
+def _doctrine_problems(key: str, aid: str, actor: Any, actors: set[str]) -> list[tuple[str, str]]:
+    """A side's campaigns and red lines name orders of the catalogue (one the side cannot give,
+    as in a counterfactual that takes it away, stays inert), its enemies, and aims of their
+    own; the pairs it mediates between are two other sides."""
+    problems: list[tuple[str, str]] = []
+    goals = set(type(actor.goals).model_fields)
+    for table in ("campaigns", "red_lines"):
+        for name, entry in getattr(actor, table).items():
+            where = f"{key}.{table}.{name}"
+            if name in goals or (table == "red_lines" and name in actor.campaigns):
+                problems.append((where, f"'{name}' is already the name of an aim of {aid}"))
+            kinds = entry.orders if table == "campaigns" else entry.answer
+            field = "orders" if table == "campaigns" else "answer"
+            for i, kind in enumerate(kinds):  # an order the side cannot give stays inert
+                if kind not in CATALOGUE:
+                    problems.append((f"{where}.{field}[{i}]", _unknown(kind, CATALOGUE, "order")))
+            for i, enemy in enumerate(getattr(entry, "against", [])):
+                if enemy not in actor.adversaries:
+                    problems.append(
+                        (f"{where}.against[{i}]", f"'{enemy}' is not an adversary of {aid}")
+                    )
+    for i, pair in enumerate(actor.mediates):
+        for j, side in enumerate(pair):
+            if side not in actors or side == aid:
+                problems.append((f"{key}.mediates[{i}][{j}]", f"'{side}' is not another side"))
+    return problems
+
+
 def check_references(spec: Scenario) -> list[tuple[str, str]]:
     """Cross-references the schema cannot see: names that must exist, places on the map."""
     geo = load_geography(spec.map.resolution_deg)
@@ -337,6 +365,7 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
         for militia in actor.coordination:
             if spec.actors.get(militia, actor).kind != "militia":
                 problems.append((f"{key}.coordination.{militia}", "not a militia of this scenario"))
+        problems += _doctrine_problems(key, aid, actor, actors)
     for aid, row in spec.tension.items():
         need(f"tension.{aid}", aid, actors, "actor")
         for other in row:

@@ -69,6 +69,38 @@ class Goals(Strict):
     alliance: NonNeg = 0.0  # standing with its leader or sponsor
 
 
+class Campaign(Strict):
+    """A standing intention: a routine campaign a side keeps up against its enemies whatever the
+    crisis does (Israel's strikes on weapons bound for Hezbollah, the Houthis' war with Saudi
+    Arabia). An order of the campaign against one of its enemies is worth ``weight`` times how
+    due the campaign is there: 1 - exp(-days since its last such act / every_days)."""
+
+    against: Annotated[list[str], Field(min_length=1)]
+    orders: Annotated[list[str], Field(min_length=1)]
+    every_days: Annotated[float, Field(gt=0, le=3650)]  # the tempo it keeps up
+    weight: NonNeg
+    # A background to the crisis (a war or campaign that went on before it and goes on whatever
+    # it does): its acts do not move the crisis up the ladder (rules/escalation.py).
+    background: bool = False
+
+
+RedLineTrigger = Literal["attacked", "killed", "struck", "pain"]
+
+
+class RedLine(Strict):
+    """What makes a side answer: an attack on it (or on its friends), its people killed, a
+    direct strike by a state, or economic pain past ``threshold``. Once crossed, an ``answer``
+    order against the side it blames is worth ``weight``, fading over ``days``, until it has
+    answered."""
+
+    trigger: RedLineTrigger
+    answer: Annotated[list[str], Field(min_length=1)]
+    days: Annotated[int, Field(ge=1, le=365)]
+    weight: NonNeg
+    friends: bool = False  # also when its allies, sponsor or proxies are hit
+    threshold: Prob = 0.0  # the economic pain that crosses a "pain" line
+
+
 class Actor(Strict):
     name: str
     kind: ActorKind
@@ -96,6 +128,10 @@ class Actor(Strict):
     autonomy: Prob | None = None
     # The Quds Force
     coordination: dict[str, Prob] = {}
+    # Doctrine: routine campaigns, red lines, and the pairs of sides it can bring to talks.
+    campaigns: dict[Identifier, Campaign] = {}
+    red_lines: dict[Identifier, RedLine] = {}
+    mediates: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
 
 
 class Site(Strict):
@@ -248,6 +284,10 @@ class DecisionRules(Strict):
     retaliation_fear: NonNeg  # disutility of provoking a resolute, present adversary
     memory_days: Annotated[int, Field(ge=1, le=365)]  # how long an actor remembers an attack
     review_days: Annotated[int, Field(ge=1, le=90)]  # how often a side reviews standing policies
+    # What a side believes of another's resolve before it has seen it answer (or not) a blow:
+    # the mean of a beta prior and its weight in observations.
+    resolve_prior: Prob
+    resolve_prior_weight: Positive
 
 
 class Rules(Strict):

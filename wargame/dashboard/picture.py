@@ -46,10 +46,21 @@ class Picture:
             ]
         return self.model.actors[self.side].beliefs.heard[::-1]
 
-    def sentence(self, heard: Perceived) -> str:
-        if self.side is None:
-            return self.narrator.truth(heard.event)
-        return self.narrator.belief(heard, self.side)
+    def sentence(self, heard: Perceived, reasons: dict[tuple, dict] | None = None) -> str:
+        """The log's sentence; the observer also reads why a computer side acted."""
+        if self.side is not None:
+            return self.narrator.belief(heard, self.side)
+        text = self.narrator.truth(heard.event)
+        event = heard.event
+        why = (reasons or {}).get((event.day, event.directed_by or event.actor, event.order))
+        return f"{text} Why: {self.narrator.why(why)}." if why else text
+
+    def reasons(self) -> dict[tuple, dict]:
+        """The computer sides' reasons for their orders, by (day, side, order kind): one
+        reaction and one change of standing policy a day, so the triple is unique."""
+        return {
+            (o["day"], o["actor"], o["kind"]): o for o in self.model.record.orders if "aims" in o
+        }
 
     def involved(self, heard: Perceived) -> set[str]:
         """The sides an incident names in this viewer's sentence (for the log's filter)."""
@@ -67,12 +78,13 @@ class Picture:
     def log(self, actor: str | None, kinds: list[str], limit: int = 200) -> list[str]:
         """Sentences for the event log, newest first, filtered by a side named and by kinds."""
         lines = []
+        reasons = self.reasons() if self.side is None else None
         for heard in self.incidents():
             if kinds and heard.event.kind not in kinds:
                 continue
             if actor and actor not in self.involved(heard):
                 continue
-            lines.append(self.sentence(heard))
+            lines.append(self.sentence(heard, reasons))
             if len(lines) >= limit:
                 break
         return lines

@@ -1,14 +1,20 @@
 """How a computer player judges an order: what it would do for each of the side's aims.
 
-Each appraisal reads only the side's own view (its beliefs and public facts) and returns a value
-in about [-1, 1] per aim (security, deterrence, pressure, economy, influence, restraint,
-alliance). The scenario's goal weights turn these into a utility; doctrine (resolve, caution,
-rationality) and the ladder turn the utility into a choice (wargame/engine/policy.py). Orders that
-answer a need compare it with what is already done: posture tracks the threat, presence tracks
-threat and grievance, escorts track trouble in the lane. Three thresholds are structural choices
-of this model, documented in docs/model.md: a mission is evacuated when an attack seems more
-likely than not (EVACUATE_AT), escorts start when a lane's trouble passes ESCORT_AT, and
-strong coordination means the militia mostly follows its sponsor's grudges.
+Each appraisal reads only the side's view (its own state and doctrine, its beliefs and public
+facts) and returns a value in about [-1, 1] per aim. The aims are the scenario's goals
+(security, deterrence, pressure, economy, influence, restraint, alliance), weighted by the side's
+goal weights, and its doctrine: each routine campaign (an order of the campaign against one of
+its enemies is worth how due the campaign is there) and each red line (an answer to a blow that
+crossed it, until answered). The player turns values into a utility and a choice
+(wargame/engine/policy.py).
+
+Orders that answer a need compare it with what is already done: posture tracks the threat,
+presence tracks threat and grievance, escorts track trouble in the lane. Three thresholds are
+structural choices of this model, documented in docs/model.md: a mission is evacuated when an
+attack seems more likely than not (EVACUATE_AT), escorts start when a lane's trouble passes
+ESCORT_AT, and staff return only once no blow has fallen in the country for ``memory_days``.
+Hostile acts (rung 3 and up against another side) are worth something only for a reason of the
+side's doctrine: a campaign's opportunity or a red line's call; the side's grudge then adds.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from wargame.core import orders
 from wargame.core.orders import CATALOGUE, Order
-from wargame.engine.rules.attacks import potency
 from wargame.engine.rules.posture import TOP
 
 if TYPE_CHECKING:
+    from wargame.core.schema import RedLine
+    from wargame.engine.beliefs import Blow
     from wargame.engine.view import SideView
 
 EVACUATE_AT = 0.5
@@ -29,55 +37,109 @@ ESCORT_AT = 0.25
 Values = dict[str, float]
 
 
-def _in_camp(view: SideView, victim: str) -> bool:
-    """Whether ``victim`` is the sanctioning side or one of its allies."""
-    sanctioner = view.model.sanctioner
-    return sanctioner is not None and (
-        victim == sanctioner or victim in view.model.actors[sanctioner].spec.allies
-    )
-
-
 def pressure(view: SideView, victim: str) -> float:
     """The wish to make the sanctioning camp pay, as strong as the sanctions' pain."""
-    return view.pain() if _in_camp(view, victim) else 0.0
+    return view.pain() if view.in_camp(victim) else 0.0
 
 
-def effect(view: SideView, doer_id: str | None = None) -> float:
-    """The share of an act's nominal effect the doer can deliver (at most all of it)."""
-    key = ("effect", doer_id)
-    if key not in view.memo:
-        doer = view.model.actors[doer_id] if doer_id else view.me
-        view.memo[key] = min(potency(view.model, doer), 1.0)
-    return view.memo[key]
-
-
-def _motive(view: SideView, victim: str) -> float:
-    """Why a side would hurt ``victim`` today: its grievance, times its resolve. A militia weighs
-    its own grievance against its sponsor's wish (the sponsor's grievance and its pressure on the
-    sanctioning camp), the more so the better coordinated it is; a restrained militia holds back
-    as far as it depends on the sponsor."""
+def motive(view: SideView, victim: str) -> float:
+    """Why a side would hurt ``victim`` on its own account: what recent wrongs (real or
+    believed) have added to its grievance, times its resolve. A militia acts on its own only
+    with its autonomy, and less while its sponsor holds it back (as far as it depends on it)."""
     key = ("motive", victim)
     if key not in view.memo:
-        view.memo[key] = _work_out_motive(view, victim)
+        value = view.spec.resolve * view.grudge(victim)
+        if view.is_militia:
+            value *= view.spec.autonomy or 0.0
+            if view.restrained():
+                value *= 1.0 - (view.spec.dependence or 0.0)
+        view.memo[key] = value
     return view.memo[key]
 
 
-def _work_out_motive(view: SideView, victim: str) -> float:
-    me = view.me
-    own = view.grievance(victim)
-    if not me.is_militia or me.spec.sponsor is None:
-        return me.spec.resolve * own
-    autonomy = me.spec.autonomy or 0.0
-    boss = view.model.view_of(me.spec.sponsor)
-    sponsor = min(boss.grievance(victim) + pressure(boss, victim), 1.0)
-    motive = autonomy * own + (1.0 - autonomy) * me.coordination * sponsor
-    if me.restrained_until >= view.day:
-        motive *= 1.0 - (me.spec.dependence or 0.0)
-    return me.spec.resolve * motive
+def doctrine(view: SideView, order: Order, victim: str | None) -> Values:
+    """What the side's doctrine says of a hostile order against ``victim``: a campaign it
+    serves, on a day the campaign has an opportunity there, and each red line it answers. A
+    hostile act with no such reason is worth nothing to the side, whatever its grudges."""
+    values: Values = {}
+    if victim is None:
+        return values
+    for name, campaign in view.spec.campaigns.items():
+        if order.kind in campaign.orders and victim in campaign.against and view.opportunity(name):
+            values[name] = 1.0
+    for name, line in view.spec.red_lines.items():
+        if order.kind in line.answer:
+            call = answer_called(view, name, line, victim)
+            if call > 0.0:
+                values[name] = call
+    return values
 
 
-def _site(view: SideView, order: Order):
-    return view.model.sites[order.target or ""]
+def answer_called(view: SideView, name: str, line: RedLine, victim: str) -> float:
+    """How strongly a red line calls for an answer against ``victim`` today (0 to 1).
+
+    A blow that crossed it calls for an answer against whom the side blames (and, in the share
+    ``sponsor_blame``, against that side's sponsors), fading over ``days``, until the side has
+    answered it. A blow that was itself an answer (the side had hit its author within ``days``
+    before) calls for none: the score is even. Economic pain past ``threshold`` calls for
+    pressure on the sanctioning camp, in the measure of the pain beyond it, on the days the
+    side sees an opportunity to apply it."""
+    key = (f"red_line:{name}", victim)
+    if key in view.memo:
+        return view.memo[key]
+    call = 0.0
+    if line.trigger == "pain":
+        if view.in_camp(victim) and view.opportunity(name):
+            call = max(view.pain() - line.threshold, 0.0) / (1.0 - line.threshold)
+    else:
+        for blow in view.blows(line.days):
+            if not (blow.own or line.friends) or not _crosses(line, blow.killed, blow.direct):
+                continue
+            if blow.by == victim:
+                share = 1.0
+            elif victim in view.sponsors(blow.by):
+                share = view.spec.sponsor_blame
+            else:
+                continue
+            family = [blow.by, *view.sponsors(blow.by)]
+            answered = view.last_against(line.answer, family)
+            if answered is not None and answered >= blow.day:
+                continue  # one answer to a blow, against its author or a sponsor
+            if _provoked(view, blow, line.days):
+                continue
+            call = max(call, share * (1.0 - (view.day - blow.day) / line.days))
+    view.memo[key] = call
+    return call
+
+
+def grudge(view: SideView, values: Values, victim: str, share: float) -> Values:
+    """A hostile act done for a reason is worth more the deeper the side's grudge against its
+    victim (``deterrence``: making the blows stop)."""
+    if values:
+        values["deterrence"] = motive(view, victim) * share
+    return values
+
+
+def _provoked(view: SideView, blow: Blow, days: int) -> bool:
+    """Whether a blow answered the side's own: it had hit the blow's author within ``days``
+    before, at a rung no more than one below the blow's (a blow that climbs higher than what
+    it answers is a new one)."""
+    kinds = [k for k in view.hostile_kinds if CATALOGUE[k].rung >= blow.rung - 1]
+    last = view.last_against(kinds, [blow.by])
+    return last is not None and blow.day - days <= last < blow.day
+
+
+def _crosses(line: RedLine, killed: int, direct: bool) -> bool:
+    match line.trigger:
+        case "killed":
+            return killed > 0
+        case "struck":
+            return direct
+    return True
+
+
+def hold(view: SideView, order: Order) -> Values:
+    return {}
 
 
 def posture(view: SideView, order: Order) -> Values:
@@ -85,14 +147,18 @@ def posture(view: SideView, order: Order) -> Values:
     threat exceeds the current level's share of the top level, lower when it falls below the
     share of the level beneath."""
     country = order.target or ""
-    level, threat = view.me.posture.get(country, 0), view.threat_in(country)
+    level, threat = view.posture_level(country), view.threat_in(country)
     gap = threat - level / TOP if order.kind == "raise_posture" else (level - 1) / TOP - threat
     return {"security": gap * view.novelty(order)}
 
 
 def evacuation(view: SideView, order: Order) -> Values:
-    gap = (view.threat_in(_site(view, order).country) - EVACUATE_AT) * view.novelty(order)
-    return {"security": gap if order.kind == "evacuate" else -gap}
+    country = view.sites[order.target or ""].country
+    gap = (view.threat_in(country) - EVACUATE_AT) * view.novelty(order)
+    if order.kind == "evacuate":
+        return {"security": gap}
+    struck_here = any(b.own and b.country == country for b in view.blows(view.rules.memory_days))
+    return {"security": -1.0 if struck_here else -gap}
 
 
 def deployment(view: SideView, order: Order) -> Values:
@@ -109,8 +175,8 @@ def escort(view: SideView, order: Order) -> Values:
 
 
 def sanctions(view: SideView, order: Order) -> Values:
-    target = view.model.sanctioned or ""
-    level = view.model.economy.level(order.target or "oil")
+    target = view.sanctioned or ""
+    level = view.sanctions_level(order.target or "oil")
     grudge = view.grievance(target)
     novelty = view.novelty(order)
     if order.kind == "tighten_sanctions":
@@ -119,24 +185,23 @@ def sanctions(view: SideView, order: Order) -> Values:
 
 
 def mediation(view: SideView, order: Order) -> Values:
+    """Talks are worth as much as the two sides seem to be at each other's throats, from what
+    the mediator has seen of them, the more so the higher the crisis."""
     a, b = (order.target or ":").split(":")
-    them = view.model.view_of(a), view.model.view_of(b)
-    fresh = max(them[0].grudge(b), them[1].grudge(a))
-    leader = view.me.spec.follows
-    need = fresh * view.rung / 8.0 * view.novelty(order)
+    seen = max(view.heat(a, b), view.heat(b, a))
+    leader = view.spec.follows
+    need = seen * view.rung / 8.0 * view.novelty(order)
     return {"restraint": need, "alliance": -need if leader in (a, b) else 0.0}
 
 
 def closure(view: SideView, order: Order) -> Values:
-    enemy = view.model.closure_target(view.aid)
-    if order.kind == "threaten_closure":
-        return {"pressure": pressure(view, enemy) * view.novelty(order)}
-    novelty = view.novelty(order)
-    return {
-        "pressure": pressure(view, enemy) ** 2 * novelty,
-        "deterrence": _motive(view, enemy) * novelty,
-        "economy": -1.0,
-    }
+    """A threat to close the strait, or an attempt: what the side's doctrine says of it (a
+    red line of economic pain); an attempt also hurts the side's own exports."""
+    enemy = view.spec.adversaries[0] if view.spec.adversaries else view.aid
+    values = grudge(view, doctrine(view, order, enemy), enemy, view.novelty(order))
+    if order.kind == "close_strait":
+        values["economy"] = -1.0
+    return values
 
 
 def surveillance(view: SideView, order: Order) -> Values:
@@ -150,54 +215,67 @@ def interdiction(view: SideView, order: Order) -> Values:
 
 
 def convoy(view: SideView, order: Order) -> Values:
-    militia = view.model.actors[order.target or ""]
-    return {"influence": (1.0 - militia.capability) * view.novelty(order)}
+    capability = view.proxy_capability(order.target or "")
+    return {"influence": (1.0 - capability) * view.novelty(order)}
 
 
 def coordination(view: SideView, order: Order) -> Values:
-    militia = view.model.actors[order.target or ""]
+    militia = order.target or ""
     need = max(
-        (view.grievance(a) + pressure(view, a) for a in militia.spec.adversaries), default=0.0
+        (view.grievance(a) + pressure(view, a) for a in view.adversaries_of(militia)), default=0.0
     )
-    return {"influence": (1.0 - militia.coordination) * min(need, 1.0) * view.novelty(order)}
+    gap = 1.0 - view.proxy_coordination(militia)
+    return {"influence": gap * min(need, 1.0) * view.novelty(order)}
 
 
 def restraint(view: SideView, order: Order) -> Values:
-    militia = view.model.actors[order.target or ""]
-    return {"restraint": view.rung / 8.0 * view.novelty(order), "influence": -militia.coordination}
+    militia = order.target or ""
+    coordination = view.proxy_coordination(militia) if militia in view.proxies() else 0.0
+    return {"restraint": view.rung / 8.0 * view.novelty(order), "influence": -coordination}
 
 
 def attack(view: SideView, order: Order) -> Values:
-    """Rockets, base and oil attacks, by the side itself or through a directed militia."""
-    site = _site(view, order)
-    share = effect(view, order.via) * view.novelty(order)
-    values = {"deterrence": _motive(view, site.owner) * share}
-    if site.is_oil or order.via:
-        values["pressure"] = pressure(view, site.owner) * share
-    return values
+    """Rockets, base and oil attacks, by the side itself or through a directed militia: its
+    grudge against the site's owner, and what its doctrine says of hitting it."""
+    site = view.sites[order.target or ""]
+    share = view.effect(order.via) * view.novelty(order)
+    return grudge(view, doctrine(view, order, site.owner), site.owner, share)
 
 
 def tanker(view: SideView, order: Order) -> Values:
-    lane = order.target or ""
-    owners = view.model.shipping.owners.get(lane, frozenset()) & set(view.me.spec.adversaries)
-    motive = max((_motive(view, o) for o in owners), default=0.0)
-    squeeze = max((pressure(view, o) for o in owners), default=0.0)
-    share = effect(view) * view.novelty(order)
-    return {"pressure": squeeze * share, "deterrence": motive * share}
+    """An attack on shipping, or a seizure: aimed at the side's first adversary's camp."""
+    victim = victim_of(view, order) or ""
+    share = view.effect() * view.novelty(order)
+    return grudge(view, doctrine(view, order, victim), victim, share)
 
 
-def drone(view: SideView, order: Order) -> Values:
-    novelty = view.novelty(order)
-    return {"deterrence": _motive(view, order.target or "") * novelty}
+def own_order(view: SideView, order: Order) -> Order:
+    """The militia's own order that carries out an attack its sponsor directs at a site."""
+    site = view.sites[order.target or ""]
+    for kind in ("rocket_attack", "attack_base", "attack_oil"):
+        if any(site.kind in group for group in CATALOGUE[kind].site_kinds):
+            return Order(view.aid, kind, order.target)
+    raise ValueError(f"no attack of {view.aid} fits {site.kind} {site.sid}")
+
+
+def directed(view: SideView, order: Order) -> Values:
+    """A militia's view of the attack its sponsor directs it to make (``order``, as its own):
+    its full grudge against the target (a directed act needs no autonomy), the campaigns and red
+    lines it serves, and standing with its sponsor, the more as it depends on the sponsor and
+    the closer their coordination (the article's central claim: coordination raises both what a
+    militia can do and its willingness, but the militia's own caution still weighs)."""
+    site = view.sites[order.target or ""]
+    share = view.effect() * view.novelty(order)
+    values = {"deterrence": view.spec.resolve * view.grudge(site.owner) * share}
+    values.update(doctrine(view, order, site.owner))
+    values["alliance"] = (view.spec.dependence or 0.0) * view.proxy_coordination(view.aid)
+    return values
 
 
 def strike(view: SideView, order: Order) -> Values:
-    novelty = view.novelty(order)
-    return {"deterrence": _motive(view, order.target or "") * novelty}
-
-
-def hold(view: SideView, order: Order) -> Values:
-    return {}
+    """A strike on a militia, a state's forces or a drone: a campaign's or a red line's."""
+    target = order.target or ""
+    return grudge(view, doctrine(view, order, target), target, view.novelty(order))
 
 
 # Every appraisal by name: an order's catalogue entry names the one that weighs it.
@@ -219,20 +297,11 @@ APPRAISALS: dict[str, Callable[[SideView, Order], Values]] = {
         restraint,
         attack,
         tanker,
-        drone,
         strike,
     )
 }
 
 
 def victim_of(view: SideView, order: Order) -> str | None:
-    """The side a hostile order hurts (its catalogue entry says which), for the fear of its
-    retaliation."""
-    match CATALOGUE[order.kind].victim:
-        case "site_owner":
-            return _site(view, order).owner
-        case "target":
-            return order.target
-        case "first_adversary":
-            return view.me.spec.adversaries[0] if view.me.spec.adversaries else None
-    return None
+    """The side a hostile order hurts, for the fear of its retaliation."""
+    return orders.victim_of(order, lambda sid: view.sites[sid].owner, view.spec.adversaries)

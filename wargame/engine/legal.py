@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from wargame.core.orders import CATALOGUE, SECTORS, Order, Target
+from wargame.core.orders import CATALOGUE, SECTORS, SITE_ATTACKS, Order, Target
 from wargame.engine.rules.posture import TOP
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from wargame.engine.model import WargameModel
 
 ESCORT_FORCES = ("carrier_group", "escort_group")
+SHIPPING_ACTS = frozenset(k for k, s in CATALOGUE.items() if s.target is Target.LANE and s.victim)
 
 
 def _sites_in_reach(model: WargameModel, attacker: Actor, kinds: tuple[str, ...]) -> list[str]:
@@ -59,8 +60,13 @@ def _targets(
         case "tighten_sanctions" | "ease_sanctions":
             if model.sanctioner == aid:
                 yield from ((sector, None) for sector in SECTORS)
-        case "mediate":
-            yield from ((f"{a}:{b}", None) for a, b in model.rival_pairs if aid not in (a, b))
+        case "mediate":  # the rival pairs its doctrine says it can bring to talks
+            pairs = {frozenset(pair) for pair in actor.spec.mediates}
+            yield from (
+                (f"{a}:{b}", None)
+                for a, b in model.rival_pairs
+                if aid not in (a, b) and frozenset((a, b)) in pairs
+            )
         case "isr_surge":
             if aid in model.surveillance.base:
                 yield None, None
@@ -107,11 +113,10 @@ def candidates(model: WargameModel, actor: Actor) -> list[Order]:
 def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
     """Whether an order is legal today."""
     target = order.target or ""
-    spec = CATALOGUE[order.kind]
-    if spec.attacks_site:  # an oil facility wholly offline is no target
+    if order.kind in SITE_ATTACKS:  # an oil facility wholly offline is no target
         site = model.sites[target]
         return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
-    if spec.target is Target.LANE and spec.victim:  # an act against shipping needs a ship
+    if order.kind in SHIPPING_ACTS:  # an act against shipping needs a ship
         owners = model.shipping.owners.get(target, frozenset())
         return bool(owners & set(actor.spec.adversaries))
     match order.kind:

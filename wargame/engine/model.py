@@ -25,7 +25,7 @@ from agents import Actor, Convoy, Force, Site, Tanker
 from wargame.core.geography import Cell
 from wargame.core.incidents import INCIDENTS, Event, Tone
 from wargame.core.ladder import outcome_class
-from wargame.core.orders import CATALOGUE, Order
+from wargame.core.orders import CATALOGUE, Order, victim_of
 from wargame.core.scenario import LoadedScenario, load_scenario
 from wargame.core.schema import POSTURE_LEVELS
 from wargame.engine import umpire
@@ -38,6 +38,7 @@ from wargame.engine.rules import (
     economy,
     escalation,
     interdiction,
+    opportunity,
     perception,
     posture,
     proxies,
@@ -133,6 +134,7 @@ class WargameModel(mesa.Model):
         self.economy = economy.Economy.start(spec.rules.economy, sanctions)
         self.ladder = escalation.Ladder(spec.rules.escalation)
         self.news = perception.News()
+        self.opportunities = opportunity.Opportunities.start(self)
         self.posture_log = posture.PostureLog()
         self._views: dict[str, SideView] = {}
         self.injects: dict[int, list[Any]] = {}
@@ -186,15 +188,18 @@ class WargameModel(mesa.Model):
         self.record.start_day()
         orders: list[Order] = []
         forced = self._injects_for(day)
+        opportunity.draw(self, self.rng)
         for actor in self.actor_list:
             options = legal_orders(self, actor)
             if actor.aid in forced:
                 chosen, by = [o for o in forced[actor.aid] if o in options], "inject"
+                reasons = None
             else:
                 chosen, by = actor.decide(options), type(actor.policy).__name__
-            self.record.log_orders(day, chosen, by)
+                reasons = actor.policy.reasons
+            self.record.log_orders(day, chosen, by, reasons)
             for order in chosen:
-                actor.last_order_day[self.repeat_key(order)] = day
+                self._remember(order, day)
             orders.extend(chosen)
         self._move()
         self._adjudicate(orders)
@@ -240,7 +245,7 @@ class WargameModel(mesa.Model):
         perception.deliver_pending(self)
         memory = self.spec.rules.decisions.memory_days
         for actor in self.actor_list:
-            actor.beliefs.forget(memory)
+            actor.beliefs.forget(memory, self.day)
         escalation.relax(self)
         if interdiction.surging(self) != self.surveillance.surges:
             interdiction.update_coverage(self)
@@ -290,9 +295,17 @@ class WargameModel(mesa.Model):
             casualties=casualties,
             directed_by=directed_by,
             order=order.kind if order else None,
-            details=details or {},
+            details={"p": 1.0, "roll": None, **(details or {})},  # what no die decided is sure
             tone=tone,
         )
+
+    def _remember(self, order: Order, day: int) -> None:
+        """The side that gave an order remembers the day: for repeats, and against whom."""
+        actor = self.actors[order.actor]
+        actor.last_order_day[self.repeat_key(order)] = day
+        victim = victim_of(order, self.site_owner, actor.spec.adversaries)
+        if victim is not None:
+            actor.last_against[(order.kind, victim)] = day
 
     def repeat_key(self, order: Order) -> tuple[str, str | None]:
         """What an order counts as, for remembering repeats: its kind (an order and its reverse
@@ -357,6 +370,10 @@ class WargameModel(mesa.Model):
         if places:
             return places[0]
         return self.capital(shooter) or "Strait of Hormuz"
+
+    def site_owner(self, sid: str) -> str | None:
+        site = self.sites.get(sid)
+        return site.owner if site else None
 
     def sites_of(self, aid: str) -> list[Site]:
         return [s for s in self.site_list if s.owner == aid]
@@ -429,7 +446,7 @@ class WargameModel(mesa.Model):
                 order = Order(
                     item.actor, item.order, item.place if item.place in self.sites else item.target
                 )
-                self.actors[item.actor].last_order_day[self.repeat_key(order)] = when
+                self._remember(order, when)
             for observer in self.actor_list:
                 blamed, sure = perception.as_reported(observer, event, item.blamed, item.confidence)
                 perception.learn(self, observer, perception.Perceived(event, blamed, sure, when))
@@ -437,9 +454,9 @@ class WargameModel(mesa.Model):
 
     def _fade_until(self, day: int, until: int) -> int:
         memory = self.spec.rules.decisions.memory_days
-        for _ in range(day, until):
+        for today in range(day, until):
             for actor in self.actor_list:
-                actor.beliefs.forget(memory)
+                actor.beliefs.forget(memory, today)
             escalation.relax(self)
         return max(day, until)
 

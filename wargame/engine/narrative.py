@@ -9,7 +9,7 @@ deniable acts (sabotage, unclaimed rockets, drones and bombs); everything else i
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wargame.core.incidents import DENIABLE_KINDS, HOSTILE_KINDS, INCIDENTS
 from wargame.core.ladder import LADDER, Rung
@@ -113,6 +113,13 @@ class Narrator:
         if heard.learned_on > event.day:
             text += f"; news reached you on day {heard.learned_on}"
         return text + "."
+
+    def why(self, reasons: dict[str, Any]) -> str:
+        """A computer side's reasons for an order, in a line: what each aim and cost added,
+        largest first, then its score against holding's."""
+        aims = sorted(reasons["aims"].items(), key=lambda kv: -abs(kv[1]))
+        parts = ", ".join(f"{aim.replace('_', ' ')} {value:+.2f}" for aim, value in aims)
+        return f"{parts}; scored {reasons['utility']:+.2f}, holding {reasons['hold']:+.2f}"
 
     def target(self, order: Order) -> str:
         """What an order is aimed at, in words."""

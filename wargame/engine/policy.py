@@ -1,131 +1,164 @@
 """Players: the computer's and a human's, behind one interface.
 
 Every day the model hands each side its view and its legal orders, and the side's policy returns
-the orders it gives. A computer policy weighs each order (wargame/engine/appraisal.py), subtracts
-the cost of acting, of climbing the ladder and of provoking a resolute, present adversary, and picks
-by a logit choice with the side's ``rationality`` as precision (McKelvey and Palfrey's quantal
-response, 1995): usually the best order, sometimes another, never a fixed script. First it picks
-the kind of order (each kind judged by its best target), then the target, so a kind with many
-targets is not chosen more often for that alone. A day brings two choices: every day a reaction
-(posture, evacuations, attacks, strikes, convoys) or holding; and every ``review_days``, each side
-on a day of its own, a change of one standing policy (deployments, sanctions, escorts, diplomacy,
-surveillance, rules of engagement, coordination of proxies) or keeping them as they are. A human
-policy returns what the person submitted, and refuses anything that is not among today's legal
-orders.
+the orders it gives. A computer policy weighs each order by what it does for the side's aims
+(wargame/engine/appraisal.py: its goals and its doctrine's campaigns and red lines), subtracts
+what acting costs (``action_cost``), what climbing the ladder costs (its caution times
+``rung_cost`` per rung), and the fear of provoking a victim that seems resolute and has forces
+at hand; holding scores 0. It then picks by a logit choice with the side's ``rationality`` as
+precision (McKelvey and Palfrey's quantal response, 1995): usually the best order, sometimes
+another, so noise is the margin of error, not the engine of the crisis. First it picks the kind
+of order (each kind judged by its best target), then the target, so a kind with many targets is
+not chosen more often for that alone. A day brings two choices: every day a reaction (posture,
+evacuations, attacks, strikes, convoys) or holding; and every ``review_days``, each side on a day
+of its own, a change of one standing policy or keeping them as they are. A militia asked by its
+sponsor to carry out an attack judges the request by its own aims and caution (``consent``).
+Every choice keeps its reasons: the utility, holding's score and each aim's contribution.
+
+A human policy returns what the person submitted, refuses anything that is not among today's
+legal orders, and never acts on another side's direction.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
 from wargame.core.incidents import DENIABLE_KINDS
 from wargame.core.ladder import Rung
-from wargame.core.orders import CATALOGUE, STANDING, Order
+from wargame.core.orders import CATALOGUE, SITE_ATTACKS, STANDING, Order
 from wargame.engine import appraisal
 from wargame.engine.view import SideView
+
+HOLD = 0.0  # what holding scores: the zero of every utility
 
 
 class Policy(Protocol):
     def decide(self, view: SideView, options: list[Order]) -> list[Order]: ...
+
+    def consent(self, view: SideView, order: Order) -> Consent: ...
+
+    def reasons(self, order: Order) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     order: Order
     utility: float
-    values: dict[str, float]
+    values: dict[str, float]  # each aim's contribution to the utility, costs included
 
 
-class Judge:
-    """One side's scoring of its options for one day; what all options share is worked out once."""
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """A militia's answer to its sponsor's direction, and the odds it was given at."""
 
-    def __init__(self, view: SideView, facts: dict[Order, Facts] | None = None) -> None:
-        rules = view.model.spec.rules.decisions
-        self.view = view
-        self.facts = {} if facts is None else facts  # the player's, kept across days
-        self.weights = view.me.weights
-        self.caution = view.caution()
-        self.talks = 2.0 if view.in_talks() else 1.0
-        self.action_cost = rules.action_cost
-        self.rung_cost = rules.rung_cost
-        self.fear_unit = self.caution * rules.retaliation_fear
-
-    def score(self, order: Order) -> Scored:
-        """The utility of one order, with the aims it serves (for explanations)."""
-        if order.kind == "hold":
-            return Scored(order, 0.0, {})
-        view = self.view
-        appraise, rung, victim, exposure = self.facts.get(order) or _facts(view, order, self.facts)
-        values = appraise(view, order)
-        weights = self.weights
-        utility = -self.action_cost
-        for aim, value in values.items():
-            utility += weights[aim] * value
-        ladder = view.model.ladder
-        base = (
-            ladder.rung
-            if rung < Rung.LIMITED_DIRECT
-            else ladder.base_for(view.model, view.aid, victim, rung)
-        )
-        if rung > base:
-            utility -= self.caution * climb_cost(base, rung, self.rung_cost) * self.talks
-        if victim is not None:
-            # Any side can hit back; forces it and its allies have in theatre make that likelier.
-            resolve = view.model.actors[victim].spec.resolve
-            utility -= self.fear_unit * exposure * resolve * (1.0 + view.presence(victim)) / 2.0
-        return Scored(order, utility, values)
-
-    def score_all(self, options: list[Order]) -> list[Scored]:
-        """Score every option; attacks on sites that differ only in place (same owner, same
-        kind of site, same doer) score alike, so each such group is scored once."""
-        sites = self.view.model.sites
-        done: dict[tuple, Scored] = {}
-        out = []
-        for order in options:
-            if not CATALOGUE[order.kind].attacks_site:
-                out.append(self.score(order))
-                continue
-            site = sites[order.target or ""]
-            key = (order.kind, order.via, site.owner, site.is_oil)
-            first = done.get(key)
-            if first is None:
-                first = done[key] = self.score(order)
-                out.append(first)
-            else:
-                out.append(Scored(order, first.utility, first.values))
-        return out
+    agreed: bool
+    p: float
+    roll: float | None = None
+    scored: Scored | None = None
 
 
 Facts = tuple[Callable[[SideView, Order], dict[str, float]], int, str | None, float]
 
 
-def _facts(view: SideView, order: Order, cache: dict[Order, Facts]) -> Facts:
-    """What never changes about an order: its appraisal, rung, victim, and how exposed its doer is
-    to retaliation (a deniable act is answered only as often as it is pinned on its doer).
-    Kept by the player, worked out the first time the order is weighed."""
-    spec = CATALOGUE[order.kind]
-    exposure = 1.0
-    if spec.incident in DENIABLE_KINDS:
-        doer = view.model.actors[order.via] if order.via else view.me
-        exposure = 1.0 - doer.spec.deniability
-    facts = cache[order] = (
-        appraisal.APPRAISALS[spec.appraisal],
-        int(spec.rung),
-        appraisal.victim_of(view, order),
-        exposure,
-    )
-    return facts
+@dataclass
+class Judge:
+    """One side's scoring of its options for one day; what all options share is worked out once."""
+
+    view: SideView
+    facts: dict[Order, Facts] = field(default_factory=dict)  # the player's, kept across days
+
+    def __post_init__(self) -> None:
+        view, rules = self.view, self.view.rules
+        self.caution = view.caution()
+        self.talks = 2.0 if view.in_talks() else 1.0
+        self.fear_unit = self.caution * rules.retaliation_fear
+        self.may_hit = view.may_hit()
+
+    def score(self, order: Order) -> Scored | None:
+        """The utility of one order, with what each aim and cost contributes (for reasons); None
+        for a hostile order that serves none of the side's aims today: the side does not weigh
+        it at all (it would only cost)."""
+        if order.kind == "hold":
+            return Scored(order, HOLD, {})
+        appraise, rung, victim, _ = self.facts.get(order) or self._facts(order)
+        hostile = victim is not None and rung >= Rung.HARASSMENT
+        if hostile and (order.kind, victim) not in self.may_hit:
+            return None
+        appraised = appraise(self.view, order)
+        if hostile and not any(v > 0 for v in appraised.values()):
+            return None
+        return self.weigh(order, appraised)
+
+    def weigh(self, order: Order, appraised: dict[str, float]) -> Scored:
+        """An order's utility from what it does for each aim: the aims' weights, less what it
+        costs to act, to climb the ladder and to risk its victim's answer."""
+        view = self.view
+        _, rung, victim, exposure = self.facts.get(order) or self._facts(order)
+        if rung >= Rung.HARASSMENT:  # a hostile act goes against the wish to stay low
+            appraised = {**appraised, "restraint": appraised.get("restraint", 0.0) - rung / 8}
+        weights = view.weights
+        values = {aim: weights[aim] * v for aim, v in appraised.items() if v and weights[aim]}
+        rules = view.rules
+        values["effort"] = -rules.action_cost
+        base = view.climb_base(victim, rung)
+        if rung > base and not view.background(order.kind, victim):
+            values["escalation"] = (
+                -self.caution * climb_cost(base, rung, rules.rung_cost) * self.talks
+            )
+        if victim is not None:
+            # Any side can hit back; forces it and its allies have in theatre make that likelier.
+            resolve = view.resolve_of(victim)
+            values["risk"] = -self.fear_unit * exposure * resolve * (1 + view.presence(victim)) / 2
+        return Scored(order, sum(values.values()), values)
+
+    def _facts(self, order: Order) -> Facts:
+        """What never changes about an order: its appraisal, rung, victim, and how exposed its
+        doer is to retaliation (a deniable act is answered only as often as it is pinned on its
+        doer). Kept by the player, worked out the first time the order is weighed."""
+        spec = CATALOGUE[order.kind]
+        exposure = 1.0
+        if spec.incident in DENIABLE_KINDS:
+            exposure = 1.0 - self.view.deniability_of(order.via or self.view.aid)
+        facts = self.facts[order] = (
+            appraisal.APPRAISALS[spec.appraisal],
+            int(spec.rung),
+            appraisal.victim_of(self.view, order),
+            exposure,
+        )
+        return facts
+
+    def score_all(self, options: list[Order]) -> list[Scored]:
+        """Score the options the side weighs today; attacks on sites that differ only in place
+        (same owner, same kind of site, same doer) score alike, so each such group is scored
+        once."""
+        sites = self.view.sites
+        done: dict[tuple, Scored | None] = {}
+        out = []
+        for order in options:
+            if order.kind not in SITE_ATTACKS:
+                scored = self.score(order)
+            else:
+                site = sites[order.target or ""]
+                key = (order.kind, order.via, site.owner, site.is_oil)
+                if key not in done:
+                    scored = done[key] = self.score(order)
+                else:
+                    first = done[key]
+                    scored = first and Scored(order, first.utility, first.values)
+            if scored is not None:
+                out.append(scored)
+        return out
 
 
 def reviews_today(view: SideView) -> bool:
     """Computer sides review standing policies every ``review_days``, each on a day of its own."""
-    every = view.model.spec.rules.decisions.review_days
-    return view.day % every == view.me.index % every
+    every = view.rules.review_days
+    return view.day % every == view.index % every
 
 
 def climb_cost(current: int, rung: int, per_rung: float) -> float:
@@ -153,21 +186,33 @@ class ComputerPolicy:
         self.rng = rng
         self.last: list[Scored] = []  # the options weighed last, for explanations (see ranked)
         self.facts: dict[Order, Facts] = {}  # what never changes about an order
+        self.chosen: dict[Order, Scored] = {}  # today's orders with their reasons
 
     def decide(self, view: SideView, options: list[Order]) -> list[Order]:
         """Today's reaction, and on a review day a change of standing policy: two choices."""
         judge = Judge(view, self.facts)
         reactions = [o for o in options if o.kind not in STANDING]
         self.last = judge.score_all(reactions)
-        orders = self._choose(self.last, view.me.spec.rationality)
+        picks = [self._choose(self.last, view.spec.rationality)]
         if reviews_today(view):
             policies = [options[0]] + [o for o in options if o.kind in STANDING]
             scored = judge.score_all(policies)
-            self.last += scored[1:]
-            orders += self._choose(scored, view.me.spec.rationality)
-        return orders
+            self.last += scored[1:]  # holding, first, is among the reactions already
+            picks.append(self._choose(scored, view.spec.rationality))
+        self.chosen = {s.order: s for s in picks if s.order.kind != "hold"}
+        return list(self.chosen)
 
-    def _choose(self, scored: list[Scored], precision: float) -> list[Order]:
+    def consent(self, view: SideView, order: Order) -> Consent:
+        """Whether this militia carries out the attack its sponsor directs: it weighs the act as
+        its own order, by its own aims and caution (appraisal.directed), against refusing, which
+        scores 0, by a logit choice."""
+        own = appraisal.own_order(view, order)
+        scored = Judge(view, self.facts).weigh(own, appraisal.directed(view, own))
+        p = 1.0 / (1.0 + math.exp(-min(view.spec.rationality * scored.utility, 700.0)))
+        roll = float(self.rng.random())
+        return Consent(roll < p, round(p, 4), round(roll, 4), scored)
+
+    def _choose(self, scored: list[Scored], precision: float) -> Scored:
         """Pick a kind by its best target's utility, then a target; holding is always a kind."""
         best: dict[str, list[Scored]] = {}
         for item in scored:
@@ -177,12 +222,21 @@ class ComputerPolicy:
             _logit_pick([max(s.utility for s in best[k]) for k in kinds], precision, self.rng)
         ]
         within = best[kind]
-        choice = (
-            within[_logit_pick([s.utility for s in within], precision, self.rng)]
-            if len(within) > 1
-            else within[0]
-        )
-        return [] if choice.order.kind == "hold" else [choice.order]
+        if len(within) == 1:
+            return within[0]
+        return within[_logit_pick([s.utility for s in within], precision, self.rng)]
+
+    def reasons(self, order: Order) -> dict[str, Any] | None:
+        """Why this side gave ``order`` today: its score, holding's, its rung and its aims."""
+        scored = self.chosen.get(order)
+        if scored is None:
+            return None
+        return {
+            "utility": round(scored.utility, 4),
+            "hold": HOLD,
+            "rung": int(CATALOGUE[order.kind].rung),
+            "aims": {aim: round(v, 4) for aim, v in scored.values.items()},
+        }
 
     def ranked(self, limit: int = 10) -> list[Scored]:
         """The options weighed last, best first."""
@@ -216,11 +270,20 @@ class HumanPolicy:
         orders, self.pending = self.pending or [], None
         return orders
 
+    def consent(self, view: SideView, order: Order) -> Consent:
+        """A side a person plays does only what the person ordered."""
+        return Consent(False, 0.0)
 
-class ReplayPolicy:
-    """Gives the orders a side gave in a recorded game, day by day."""
+    def reasons(self, order: Order) -> dict[str, Any] | None:
+        return None  # a person's reasons are the person's (the classroom asks for an intent)
+
+
+class ReplayPolicy(HumanPolicy):
+    """Gives the orders a side gave in a recorded game, day by day (a person's side, which
+    consented to no one's direction)."""
 
     def __init__(self, orders_by_day: dict[int, list[Order]]) -> None:
+        super().__init__()
         self.orders_by_day = orders_by_day
 
     def decide(self, view: SideView, options: list[Order]) -> list[Order]:

@@ -79,9 +79,19 @@ class Record:
             if sides == set(self.model.key_pair):
                 self.direct_exchange_day = event.day
 
-    def log_orders(self, day: int, orders: list[Order], by: str) -> None:
+    def log_orders(
+        self,
+        day: int,
+        orders: list[Order],
+        by: str,
+        reasons: Callable[[Order], dict[str, Any] | None] | None = None,
+    ) -> None:
+        """Log a side's orders of the day; a computer side's carry their reasons (its score,
+        holding's score, the order's rung and each aim's contribution)."""
         for order in orders:
-            self.orders.append({"day": day, **order.to_dict(), "by": by})
+            entry = {"day": day, **order.to_dict(), "by": by}
+            why = reasons(order) if reasons else None
+            self.orders.append({**entry, **why} if why else entry)
 
     def note(self, day: int, text: str) -> None:
         self.notes.append((day, text))

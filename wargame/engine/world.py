@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from wargame.engine.rules.economy import Economy
     from wargame.engine.rules.escalation import Ladder
     from wargame.engine.rules.interdiction import Corridor, Surveillance
+    from wargame.engine.rules.opportunity import Opportunities
     from wargame.engine.rules.perception import News
     from wargame.engine.rules.posture import PostureLog
     from wargame.engine.rules.sabotage import Shipping
@@ -54,6 +55,7 @@ class World(Protocol):
     economy: Economy
     ladder: Ladder
     news: News
+    opportunities: Opportunities
     surveillance: Surveillance
     corridor: Corridor
     shipping: Shipping

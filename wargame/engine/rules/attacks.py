@@ -19,6 +19,7 @@ import numpy as np
 
 from wargame.core.incidents import Event
 from wargame.core.ladder import Rung
+from wargame.engine.rules.odds import roll
 from wargame.engine.rules.posture import vulnerability
 
 if TYPE_CHECKING:
@@ -63,17 +64,18 @@ def defended(world: World, site: Site) -> bool:
 
 def resolve(
     world: World, doer: Actor, site: Site, order_kind: str, rng: np.random.Generator
-) -> tuple[bool, int]:
-    """Whether the attack hits, and how many it kills."""
+) -> tuple[bool, int, dict[str, float]]:
+    """Whether the attack hits, how many it kills, and the odds and draw of the hit."""
     rules = world.spec.rules.strikes
     chance = rules.hit.get(order_kind, 0.0) * potency(world, doer)
     if defended(world, site):
         chance *= 1.0 - rules.air_defence
-    if rng.random() >= min(chance, 1.0):
-        return False, 0
+    hit, odds = roll(rng, chance)
+    if not hit:
+        return False, 0, odds
     mean = rules.casualties.get(order_kind, 0.0) * vulnerability(world, site)
     killed = int(rng.poisson(mean)) if mean > 0 else 0
-    return True, killed
+    return True, killed, odds
 
 
 def attack_site(world: World, order: Order, rng: np.random.Generator) -> Event:
@@ -95,7 +97,7 @@ def hit_site(
     """
     site = world.sites[order.target or ""]
     attacker = world.actors[order.via or order.actor]
-    hit, killed = resolve(world, attacker, site, order.kind, rng)
+    hit, killed, odds = resolve(world, attacker, site, order.kind, rng)
     kind = kind or INCIDENT_OF_SITE[site.kind]
     world.actors[site.owner].casualties += killed
     outcome = ("hit" if hit else "missed or intercepted") + (f", {site.name}" if hit else "")
@@ -109,5 +111,5 @@ def hit_site(
         casualties=killed,
         order=order,
         directed_by=order.actor if order.via else None,
-        details={"hit": hit},
+        details={"hit": hit, **odds},
     )

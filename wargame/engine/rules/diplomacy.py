@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.core.incidents import Event
+from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
@@ -46,7 +47,7 @@ def mediate(model: World, order: Order, rng: np.random.Generator) -> Event:
         * willingness(model, first, second)
         * willingness(model, second, first)
     )
-    agreed = rng.random() < chance
+    agreed, odds = roll(rng, chance)
     if agreed:
         i, j = model.actors[first].index, model.actors[second].index
         for a, b in ((i, j), (j, i)):
@@ -61,6 +62,6 @@ def mediate(model: World, order: Order, rng: np.random.Generator) -> Event:
         f"talks between {model.actors[first].name} and {model.actors[second].name} "
         + ("agreed" if agreed else "refused"),
         order=order,
-        details={"other": second, "agreed": agreed},
+        details={"other": second, "agreed": agreed, **odds},
         tone="goodwill" if agreed else "neutral",
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.core.incidents import Event
+from wargame.core.incidents import INCIDENTS, Event
 from wargame.core.ladder import Rung
 
 if TYPE_CHECKING:
@@ -30,6 +30,16 @@ def severity(rules: EscalationRules, event: Event) -> float:
     if base == 0.0:
         return 0.0
     return base * (1.0 + rules.casualty_weight * float(np.log1p(event.casualties)))
+
+
+def background(model: World, event: Event) -> bool:
+    """Whether an incident is part of the background to the crisis, not a departure from it."""
+    if INCIDENTS[event.kind].routine:
+        return True
+    campaigns = model.actors[event.actor].spec.campaigns.values()
+    return any(
+        c.background and event.order in c.orders and event.target in c.against for c in campaigns
+    )
 
 
 def is_direct(model: World, event: Event) -> bool:
@@ -54,7 +64,11 @@ class Ladder:
         self.peak_day = 0
 
     def note(self, model: World, event: Event) -> None:
-        self.recent.append((event.day, event.rung))
+        """An incident moves the crisis, unless it is part of the background: a routine
+        strike under standing rules of engagement, or an act of a side's background campaign
+        against one of its enemies."""
+        if not background(model, event):
+            self.recent.append((event.day, event.rung))
         if is_direct(model, event):
             doer = model.actors[event.actor].state()
             victim = model.actors[event.target].state()

@@ -25,6 +25,7 @@ import numpy as np
 
 from agents.units import Convoy, timetable
 from wargame.core.incidents import Event
+from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
@@ -134,7 +135,10 @@ def resolve_convoys(model: World, rng: np.random.Generator) -> list[Event]:
         here = convoy.path.cells[convoy.index]
         country = model.geo.country_of(here) or "sea"
         for owner, coverage in model.surveillance.coverage.items():
-            if owner not in convoy.detected_by and rng.random() < _seen(coverage, cells):
+            if owner in convoy.detected_by:
+                continue
+            seen, odds = roll(rng, _seen(coverage, cells))
+            if seen:
                 convoy.detected_by.add(owner)
                 friends = [owner, *model.actors[owner].spec.allies]
                 events.append(
@@ -144,14 +148,14 @@ def resolve_convoys(model: World, rng: np.random.Generator) -> list[Event]:
                         convoy.owner,
                         here,
                         f"convoy bound for {model.actors[convoy.recipient].name} seen in {country}",
-                        details={"seen_by": friends, "recipient": convoy.recipient},
+                        details={"seen_by": friends, "recipient": convoy.recipient, **odds},
                     )
                 )
         striker = next(
             (o for o in sorted(convoy.detected_by) if country in model.actors[o].interdiction), None
         )
         if striker is not None:
-            hit = rng.random() < rules.strike_success * model.actors[striker].readiness
+            hit, odds = roll(rng, rules.strike_success * model.actors[striker].readiness)
             events.append(
                 model.make_event(
                     "convoy_interdicted",
@@ -159,7 +163,7 @@ def resolve_convoys(model: World, rng: np.random.Generator) -> list[Event]:
                     convoy.owner,
                     here,
                     "convoy destroyed" if hit else "strike missed; convoy went on",
-                    details={"recipient": convoy.recipient, "destroyed": hit},
+                    details={"recipient": convoy.recipient, "destroyed": hit, **odds},
                 )
             )
             if hit:

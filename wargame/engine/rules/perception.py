@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.core.incidents import DENIABLE_KINDS, HOSTILE_KINDS, Event
-from wargame.engine.beliefs import Perceived
+from wargame.engine.beliefs import Blow, Perceived, Test
+from wargame.engine.rules import escalation
 
 if TYPE_CHECKING:
     from agents.actors import Actor
@@ -37,13 +38,14 @@ class News:
 
 def suspects(model: World, doer: Actor, where: str) -> list[str]:
     """Sides that could plausibly be blamed for what ``doer`` did at ``where`` (a country or a
-    lane): its sponsors and their proxies, those able to reach the place first."""
+    lane): its sponsors and their proxies that can reach the place; where none of them can, the
+    doer's patron at the top (a hand from afar is pinned on whoever sends it)."""
     top = doer.sponsors()[-1] if doer.sponsors() else doer.aid
     family = [
         a for a in model.actor_list if a.aid != doer.aid and (a.aid == top or top in a.sponsors())
     ]
     able = [a.aid for a in family if where in a.spec.reach]
-    return able or [a.aid for a in family]
+    return able or ([top] if top != doer.aid else [])
 
 
 def attribute(
@@ -109,10 +111,12 @@ def observe(model: World, event: Event, rng: np.random.Generator) -> None:
 
 def learn(model: World, observer: Actor, heard: Perceived) -> None:
     """A side takes in an incident: grievance and fear rise (or ease, for goodwill); a side that
-    hit back settles part of its score."""
+    hit back settles part of its score; a hostile act teaches it about the others."""
     observer.beliefs.heard.append(heard)
     event = heard.event
     severity = model.severity(event)
+    if event.kind in HOSTILE_KINDS and event.tone == "hostile" and heard.blamed is not None:
+        _witness(model, observer, heard, severity)
     if severity <= 0.0 or heard.blamed is None or event.tone == "neutral":
         return
     rules = model.spec.rules.escalation
@@ -142,6 +146,25 @@ def learn(model: World, observer: Actor, heard: Perceived) -> None:
     if "lane" in event.details:
         lane = event.details["lane"]
         observer.beliefs.lane_trouble[lane] = observer.beliefs.lane_trouble.get(lane, 0.0) + share
+
+
+def _witness(model: World, observer: Actor, heard: Perceived, severity: float) -> None:
+    """What a hostile act teaches the side that hears of it: how hostile the doer it blames is
+    to the victim; whether the doer was answering a blow it took (its resolve); and, when the
+    act hit the side or a friend of it, a blow its red lines may call for answering."""
+    event, beliefs = heard.event, observer.beliefs
+    doer, victim = model.actors[heard.blamed or ""], model.actors[event.target]
+    beliefs.heat[doer.index, victim.index] += severity * heard.confidence
+    beliefs.answer(doer.index, victim.kin(), event.day)
+    if victim.aid != observer.aid and doer.aid != observer.aid:
+        beliefs.tests.append(Test(event.day, victim.index, doer.index))
+    own = victim.aid == observer.aid
+    if doer.aid != observer.aid and (own or stake(model, observer, victim.aid) > 0.0):
+        where = "sea" if "lane" in event.details else model.geo.country_of(event.cell) or "sea"
+        direct = escalation.is_direct(model, event)
+        beliefs.blows.append(
+            Blow(event.day, doer.aid, event.kind, event.rung, where, event.casualties, direct, own)
+        )
 
 
 def _move(row: np.ndarray, index: int, goal: float, rate: float) -> None:

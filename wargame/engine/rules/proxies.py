@@ -21,6 +21,7 @@ import numpy as np
 from wargame.core.incidents import Event
 from wargame.engine.rules import sabotage
 from wargame.engine.rules.attacks import hit_site
+from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
@@ -35,7 +36,8 @@ def coordinate(model: World, order: Order, rng: np.random.Generator) -> Event:
     militia.coordination += model.spec.rules.proxies.coordination_gain * (
         1.0 - militia.coordination
     )
-    seen = [a for a in militia.spec.adversaries if rng.random() < model.actors[a].spec.intel]
+    spotted = {a: roll(rng, model.actors[a].spec.intel) for a in militia.spec.adversaries}
+    seen = [a for a, (yes, _) in spotted.items() if yes]
     return model.make_event(
         "coordination",
         order.actor,
@@ -43,7 +45,11 @@ def coordinate(model: World, order: Order, rng: np.random.Generator) -> Event:
         militia.spec.home or militia.aid,
         f"met {militia.name} leaders; coordination now {militia.coordination:.2f}",
         order=order,
-        details={"threatens": list(militia.spec.adversaries), "seen_by": seen},
+        details={
+            "threatens": list(militia.spec.adversaries),
+            "seen_by": seen,
+            "spotting": {a: odds for a, (_, odds) in spotted.items()},
+        },
     )
 
 
@@ -54,11 +60,33 @@ def restrain(model: World, order: Order, rng: np.random.Generator) -> None:
 
 
 def direct_attack(world: World, order: Order, rng: np.random.Generator) -> Event:
-    """The militia named by ``via`` attacks the site at its sponsor's direction: an oil
-    facility as sabotage does (capacity knocked out), any other site as an attack on it."""
+    """The militia named by ``via`` is asked to attack the site at its sponsor's direction. It
+    decides for itself whether to (its player's ``consent``); if it does, an oil facility is hit
+    as sabotage does (capacity knocked out), any other site as an attack on it."""
+    militia = world.actors[order.via or ""]
+    answer = militia.consents(order)
+    if not answer.agreed:
+        return world.make_event(
+            "proxy_refusal",
+            militia.aid,
+            order.actor,
+            militia.spec.home or militia.aid,
+            f"declined to attack {world.sites[order.target or ''].name}",
+            order=order,
+            directed_by=order.actor,
+            details={
+                "site": order.target,
+                "p": answer.p,
+                "roll": answer.roll,
+            },
+            tone="neutral",
+        )
     if world.sites[order.target or ""].is_oil:
-        return sabotage.attack_oil(world, order, rng)
-    return hit_site(world, order, rng)
+        event = sabotage.attack_oil(world, order, rng)
+    else:
+        event = hit_site(world, order, rng)
+    event.details["consent"] = {"p": answer.p, "roll": answer.roll}
+    return event
 
 
 def fade(model: World) -> None:

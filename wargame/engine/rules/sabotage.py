@@ -26,6 +26,7 @@ from agents.units import Tanker, timetable
 from wargame.core.incidents import Event
 from wargame.engine.rules.attacks import hit_site, potency
 from wargame.engine.rules.economy import add_risk
+from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
@@ -102,7 +103,7 @@ def tanker_action(model: World, order: Order, rng: np.random.Generator) -> Event
     chance = rules.tanker_seize if seize else rules.tanker_hit * potency(model, doer)
     if escorted(model, lane):
         chance *= 1.0 - rules.escort_protection
-    success = rng.random() < min(chance, 1.0)
+    success, odds = roll(rng, chance)
     add_risk(model, 1.0 if success else 0.5)
     if seize:
         outcome = "tanker seized and taken to port" if success else "boarding attempt repelled"
@@ -120,7 +121,7 @@ def tanker_action(model: World, order: Order, rng: np.random.Generator) -> Event
         here,
         outcome,
         order=order,
-        details={"lane": lane, "hit": success},
+        details={"lane": lane, "hit": success, **odds},
     )
 
 

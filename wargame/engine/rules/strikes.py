@@ -19,6 +19,7 @@ import numpy as np
 from wargame.core.incidents import Event
 from wargame.core.ladder import Rung
 from wargame.engine.rules.attacks import hit_site
+from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
     from wargame.core.orders import Order
@@ -46,10 +47,8 @@ def strike(model: World, order: Order, rng: np.random.Generator) -> Event | None
 
 
 def shoot_down_drone(model: World, order: Order, rng: np.random.Generator) -> Event:
-    hit = (
-        rng.random()
-        < model.spec.rules.strikes.hit.get(order.kind, 0.0) * model.actors[order.actor].readiness
-    )
+    chance = model.spec.rules.strikes.hit.get(order.kind, 0.0) * model.actors[order.actor].readiness
+    hit, odds = roll(rng, chance)
     target = order.target or ""
     return model.make_event(
         "drone_shootdown",
@@ -58,5 +57,5 @@ def shoot_down_drone(model: World, order: Order, rng: np.random.Generator) -> Ev
         model.drone_area(order.actor, target),
         "drone shot down" if hit else "missile missed the drone",
         order=order,
-        details={"hit": hit},
+        details={"hit": hit, **odds},
     )
