@@ -7,6 +7,7 @@ import json
 import textwrap
 
 import pytest
+from conftest import run_cli
 
 from wargame.classroom.game import FACILITATOR, Classroom, Refused
 from wargame.core.orders import STANDING, Order
@@ -79,6 +80,18 @@ def test_tokens_are_unguessable_and_decide_the_role():
         and classroom.role("") is None
         and classroom.role(None) is None
     )
+
+
+def test_a_token_that_is_not_valid_text_belongs_to_no_role():
+    classroom = game()
+    for token in ("\ud800", tokens_of(classroom)["us"][:-1] + "\udcff", b"bytes", 7, ["x"]):
+        assert classroom.role(token) is None, token
+    with pytest.raises(Refused):
+        classroom.advance("\ud800", 1)
+
+
+def tokens_of(classroom: Classroom) -> dict[str, str]:
+    return classroom.tokens
 
 
 def test_a_team_orders_only_for_its_side_and_only_legal_orders():
@@ -252,3 +265,11 @@ def test_a_briefing_that_is_not_utf8_is_named_in_one_line(tmp_path):
         f"{folder / 'pack.toml'}: briefings.us: {(folder / 'briefings' / 'us.md').resolve()}: "
         "not UTF-8 text (byte 11 is not)"
     ]
+
+
+def test_a_side_is_played_by_one_team_only():
+    done = run_cli("classroom", "prepare_for_proxy_war", "--teams", "us,iran,us", "--port", "1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == "error: --teams: us given more than once; name each side once\n"
+    with pytest.raises(ValueError, match="more than one team"):
+        Classroom(load_pack("prepare_for_proxy_war"), teams=["us", "us"])
