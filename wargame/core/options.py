@@ -6,6 +6,7 @@ take the values, never the command line itself, so each can be called from Pytho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,29 @@ def output_folder(path: Path) -> Path:
     except OSError as exc:
         raise UsageError(f"--out {path}: cannot create the folder: {exc.strerror}") from None
     return path
+
+
+# TOML's dates and times, which JSON lacks, tagged so that overrides handed on as JSON (to the
+# dashboard's page, in a saved game) come back as the values they were.
+_TIMES: dict[str, type[dt.date] | type[dt.time]] = {
+    "$datetime": dt.datetime,
+    "$date": dt.date,
+    "$time": dt.time,
+}
+
+
+def to_json(value: Any) -> Any:
+    """``json.dumps``'s ``default``: a date or a time as a one-key table naming its type."""
+    for tag, kind in _TIMES.items():
+        if isinstance(value, kind):
+            return {tag: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not a scenario value")
+
+
+def from_json(table: dict[str, Any]) -> Any:
+    """``json.loads``'s ``object_hook``: the dates and times of ``to_json`` back."""
+    if len(table) == 1:
+        ((tag, text),) = table.items()
+        if tag in _TIMES and isinstance(text, str):
+            return _TIMES[tag].fromisoformat(text)
+    return table
