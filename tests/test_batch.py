@@ -614,7 +614,7 @@ REPORT_OUT = {
     "a batch table": ("{batch}/runs.parquet", "give a file name ending in .html"),
     "below a file": ("{batch}/runs.parquet/report.html", "runs.parquet is a file, not a folder"),
     "a folder": ("{batch}", "is a folder"),
-    "a place that takes no file": ("/proc/report.html", "cannot write it"),
+    "a place that takes no file": ("/proc/report.html", "cannot write in /proc"),
 }
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wargame.core import atomic
-from wargame.core.options import UsageError
+from wargame.core.options import UsageError, check_writable
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -71,6 +71,7 @@ def check_folder(folder: Path, resume: bool) -> None:
     """Refuse a folder that is a file, or that already holds something when not resuming."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder}: exists and is not a folder")
+    check_writable(folder)
     if resume:
         if not (folder / MANIFEST).is_file():
             raise UsageError(f"--resume: {folder} holds no batch to resume (no {MANIFEST})")

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from wargame.classroom.game import FACILITATOR, Classroom, Refused
 from wargame.core import DISCLAIMER
 from wargame.core.ladder import LADDER, Rung
-from wargame.core.options import UsageError
+from wargame.core.options import UsageError, check_writable, refuse_made_by
 from wargame.core.orders import Order
 from wargame.core.packs import load_pack
 from wargame.dashboard.app import CSS, Orders, Theatre
@@ -393,6 +393,10 @@ def serve_classroom(
     folder = Path(out or f"runs/classroom_{pack.name}_{started}")
     if (folder / "game.json").exists():
         raise UsageError(f"--out {folder}: a game is already saved there; choose another folder")
+    refuse_made_by(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder}: exists and is not a folder")
+    check_writable(folder)
     GAME = Classroom(pack, seed=seed, teams=teams, folder=folder)
     background_png(pack.scenario.spec.map.resolution_deg)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

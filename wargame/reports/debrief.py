@@ -31,8 +31,9 @@ from wargame.core.packs import LoadedPack, load_pack
 from wargame.engine.exercise import play_by_computer
 from wargame.engine.model import WargameModel
 from wargame.engine.narrative import Narrator
-from wargame.reports.document import e, image, page, png
+from wargame.reports.document import e, image, output, page, png
 
+DEBRIEF = "Debrief"  # how its title starts
 CURVE_CAPTION = (
     "The escalation rung day by day: your game (line) against the middle half and the middle 90% "
     "of {runs} computer-played games (bands)."
@@ -62,9 +63,7 @@ def write_debrief(folder: Path, runs: int, out_name: str | None = None) -> Path:
     """``wargame debrief``: the after-action report of a game folder; returns its path."""
     if not (folder / "game.json").is_file():
         raise UsageError(f"{folder}: no game.json; give a folder written by 'wargame classroom'")
-    out = Path(out_name) if out_name else folder / "debrief.html"
-    if out.is_dir():
-        raise UsageError(f"--out {out}: is a folder; give the HTML file to write")
+    out = output(out_name, folder / "debrief.html", DEBRIEF)
     print(f"Playing the exercise {runs} times with the computer on every side...", flush=True)
     atomic.write_text(out, build(folder, runs))
     return out
@@ -122,7 +121,7 @@ def build(folder: Path, runs: int) -> str:
     info = pack.spec.exercise
     teams = ", ".join(narrator.name(t) for t in game.state["teams"]) or "none (computer only)"
     body = [
-        f"<h1>Debrief: {e(info.title)}</h1>",
+        f"<h1>{DEBRIEF}: {e(info.title)}</h1>",
         f"<p>{e(info.summary)}</p>",
         "<table class='facts'>"
         f"<tr><th>Teams</th><td>{e(teams)}</td></tr>"
@@ -143,7 +142,7 @@ def build(folder: Path, runs: int) -> str:
         "<h2>Questions for the debrief</h2>",
         "<ol>" + "".join(f"<li>{e(q)}</li>" for q in pack.spec.debrief.questions) + "</ol>",
     ]
-    return page(f"Debrief: {info.title}", "\n".join(body))
+    return page(f"{DEBRIEF}: {info.title}", "\n".join(body))
 
 
 def _outcomes_table(outcome: str, games: list[Played]) -> str:
