@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -291,6 +292,15 @@ BAD = {
         ["--design", "morris", "--runs", "4", "--vary", "map.resolution_deg=0.125:0.25"],
         "--vary map.resolution_deg: input should be 0.25 or 0.125 (got 0.16666",
     ),
+    "too many runs": (["--runs", "1000000000000"], "would make 1,000,000,000,000 runs"),
+    "too many sensitivity runs": (
+        ["--design", "sobol", "--runs", str(2**40), "--vary", "actors.iran.resolve=0.1:0.9"],
+        "more than 100,000",
+    ),
+    "too many combinations": (
+        ["--sweep", "actors.iran.resolve=" + ",".join(f"0.{i:04d}" for i in range(1, 9000))],
+        "would make 107,988 runs",
+    ),
     "a swept value twice": (
         ["--sweep", "actors.iran.resolve=1,1.0"],
         "--sweep actors.iran.resolve=1,1.0: 1 and 1.0 are the same value",
@@ -485,6 +495,63 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     # refused by the port at once, not timed out by the Dask client's retries
     assert result.stderr == f"error: --scheduler {address}: cannot connect: Connection refused\n"
+    assert not out.exists()
+
+
+@contextmanager
+def impostor(greeting: bytes | None) -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections and sends ``greeting`` (or nothing), then
+    holds them open: what a scheduler address may turn out to be."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if greeting is not None:
+                conn.sendall(greeting)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+SCHEDULERS = {
+    "silent": (None, "no answer in 5 s; is it a Dask scheduler?"),
+    "a web server": (b"HTTP/1.1 400 Bad Request\r\n\r\n", "answers, but not as a Dask scheduler"),
+    "a huge size": (b"\xff" * 64, "answers, but not as a Dask scheduler"),
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEDULERS))
+def test_a_scheduler_address_that_is_no_dask_scheduler_is_one_line(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    greeting, words = SCHEDULERS[case]
+    out = tmp_path / "never"
+    with impostor(greeting) as address:
+        assert main(["batch", *SMALL, "--scheduler", address, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"error: --scheduler {address}: {words}\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["ucx://127.0.0.1:8786", "inproc://x", "tcp://host:port"])
+def test_a_scheduler_address_of_another_kind_is_one_line(
+    address: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "never"
+    assert main(["batch", *SMALL, "--scheduler", address, "--out", str(out)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: --scheduler {address}: ")
+    assert "not supported" in line or "expected tcp://HOST:PORT" in line
     assert not out.exists()
 
 
@@ -700,3 +767,33 @@ def test_runs_of_different_lengths_are_drawn_with_gaps_and_described_as_a_range(
         assert np.isfinite(line[:4]).all() and np.isnan(line[4:]).all(), name
     for name, line in long.items():
         assert np.isfinite(line).all() and (line <= 8).all(), name
+
+
+def test_a_manifest_or_table_of_another_shape_is_named_in_one_line(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Valid JSON of the wrong shape, or another table in runs.parquet: one line naming the file
+    for report and for --resume, and nothing written."""
+    folder = tmp_path / "copy"
+    shutil.copytree(small, folder)
+    manifest = folder / "manifest.json"
+    good = manifest.read_text()
+    for text, words in (
+        ("[1, 2]", "not a batch's manifest (expected a table of keys, got list)"),
+        ('{"scenario": 3}', "not a batch's manifest (command: required key is missing (and "),
+        (good.replace('"design": "grid"', '"design": [1]'), "not a batch's manifest (design: "),
+    ):
+        manifest.write_text(text)
+        for argv in (["report", str(folder)], ["batch", *SMALL, "--out", str(folder), "--resume"]):
+            assert main(argv) == 2
+            (line,) = capsys.readouterr().err.splitlines()
+            assert line.startswith(f"error: {manifest}: {words}"), line
+    manifest.write_text(good)
+    shutil.copy(folder / "daily.parquet", folder / "runs.parquet")
+    assert main(["report", str(folder)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"error: {folder / 'runs.parquet'}: not the table of this batch's runs (no column seed, "
+        "error, days and 3 more)"
+    )
+    assert not (folder / "report.html").exists()

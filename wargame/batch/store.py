@@ -24,9 +24,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict
 
 from wargame.core import atomic
 from wargame.core.options import UsageError, check_writable
+from wargame.core.validation import shape_problem
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -86,13 +88,55 @@ def check_folder(folder: Path, resume: bool) -> None:
     raise UsageError(f"--out {folder}: is not empty; choose a new or empty folder")
 
 
+class Manifest(BaseModel):
+    """What a report and a resume read of a manifest: a file of another shape is refused."""
+
+    model_config = ConfigDict(extra="allow")
+    command: str
+    scenario: str
+    scenario_name: str
+    scenario_sha256: str
+    days: int
+    set: dict[str, Any]
+    sweep: dict[str, list[Any]]
+    vary: dict[str, tuple[float, float]]
+    design: str
+    runs: int
+    seed: int
+    wargame_version: str
+
+
+# Columns of runs.parquet that every batch has, besides its swept or varied keys.
+RUNS_COLUMNS = ("run", "seed", "error", "days", "outcome", "peak_rung", "direct_exchange_day")
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A batch's manifest, or one line naming the file and what is wrong with it."""
+    path = folder / MANIFEST
+    with reading(path):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    problem = shape_problem(Manifest, stored)
+    if problem:
+        raise UsageError(f"{path}: not a batch's manifest ({problem})")
+    return stored
+
+
+def check_runs(path: Path, columns: list[str], manifest: dict[str, Any]) -> None:
+    """Refuse a runs table that is not this batch's (another table written over it)."""
+    needed = [*RUNS_COLUMNS, *manifest["sweep"], *manifest["vary"]]
+    missing = [name for name in needed if name not in columns]
+    if missing:
+        raise UsageError(
+            f"{path}: not the table of this batch's runs (no column {', '.join(missing[:3])}"
+            + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            + ")"
+        )
+
+
 def check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """A batch is resumed only if it is the batch that was started: the same scenario, settings
     and run list, however its command line was typed."""
-    try:
-        stored = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--resume: cannot read {folder / MANIFEST}: {exc}") from None
+    stored = read_manifest(folder)
     differs = [
         key
         for key in manifest

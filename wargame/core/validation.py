@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 
 class ScenarioError(Exception):
@@ -166,3 +166,16 @@ def describe(root: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return key, f"must be a table, like [{key}] (got {shown})"
     return key, f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
+
+
+def shape_problem(model: type[BaseModel], data: Any) -> str | None:
+    """What is wrong with data read from a file (JSON) for ``model``, in a few words, or None."""
+    if not isinstance(data, dict):
+        return f"expected a table of keys, got {type(data).__name__}"
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        key, message = describe(model, exc.errors()[0])
+        more = len(exc.errors()) - 1
+        return f"{key}: {message}" + (f" (and {more} more problems)" if more else "")
+    return None

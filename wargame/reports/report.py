@@ -59,10 +59,10 @@ def write_report(folder: Path, out_name: str | None = None) -> Path:
 
 def build(folder: Path) -> str:
     """The whole document."""
-    with batch_store.reading(folder / batch_store.MANIFEST):
-        manifest = json.loads((folder / batch_store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = batch_store.read_manifest(folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
+    batch_store.check_runs(folder / batch_store.RUNS, list(runs.columns), manifest)
     ok = finished(runs)
     if ok.empty:
         raise UsageError(f"{folder}: no run of this batch finished; see the 'error' column")
