@@ -797,3 +797,15 @@ def test_a_manifest_or_table_of_another_shape_is_named_in_one_line(
         "error, days and 3 more)"
     )
     assert not (folder / "report.html").exists()
+
+
+def test_a_swept_text_with_dollar_signs_is_drawn_as_plain_text(tmp_path: Path) -> None:
+    """Labels are plain text: a '$' in a swept value is not matplotlib's mathematics (which
+    these values would not even parse as)."""
+    out = tmp_path / "dollars"
+    sweep = "actors.us.name=$x_$,$\\frac$,US $5 and $6"
+    assert main(["batch", "may2019", "--runs", "1", "--days", "3", "--sweep", sweep,
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "actors.us.name = [&#x27;$x_$&#x27;, &#x27;$\\\\frac$&#x27;" in page

@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from wargame.core import DISCLAIMER
@@ -37,6 +39,12 @@ figcaption, .note, .ci { color: #555; font-size: 0.9em; }
 def e(text: Any) -> str:
     """Text made safe for HTML."""
     return html.escape(str(text), quote=True)
+
+
+def plain_text() -> AbstractContextManager[None]:
+    """Charts drawn in this block show every label as plain text: a '$' in a swept value or a
+    name is a dollar sign, never the start of mathematics (which may not even parse)."""
+    return matplotlib.rc_context({"text.parse_math": False})
 
 
 def png(fig: Figure) -> bytes:

@@ -37,7 +37,7 @@ from wargame.reports.charts import (
     sensitivity_chart,
     stacked_bars,
 )
-from wargame.reports.document import e, image, output, page
+from wargame.reports.document import e, image, output, page, plain_text
 
 MAX_PANELS = 8  # swept combinations drawn one by one; beyond this, all runs together
 BINS = 5  # a varied key's range is cut into this many bins for the outcome bars
@@ -73,14 +73,15 @@ def build(folder: Path) -> str:
             sensitivity = json.loads(sens_path.read_text(encoding="utf-8"))
     groups = _groups(manifest, ok)
     daily = folder / batch_store.DAILY
-    sections = [
-        _header(manifest, runs, ok),
-        _outcomes_section(manifest, ok),
-        _escalation_section(ok, groups, daily if daily.exists() else None),
-        _metrics_section(ok),
-    ]
-    if sensitivity:
-        sections.append(_sensitivity_section(sensitivity))
+    with plain_text():
+        sections = [
+            _header(manifest, runs, ok),
+            _outcomes_section(manifest, ok),
+            _escalation_section(ok, groups, daily if daily.exists() else None),
+            _metrics_section(ok),
+        ]
+        if sensitivity:
+            sections.append(_sensitivity_section(sensitivity))
     sections.append(_definitions())
     title = f"{REPORT}: {manifest['scenario_name']}, {len(runs)} runs"
     return page(title, f"<h1>{e(title)}</h1>{''.join(sections)}")
