@@ -644,7 +644,9 @@ def test_report_is_one_self_contained_html_file(small: Path, tmp_path: Path) -> 
     assert json.loads((small / "manifest.json").read_text())["scenario_sha256"] in page
 
 
-def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None:
+def test_report_of_a_sensitivity_batch_shows_the_indices(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     out = tmp_path / "morris"
     result = batch_cli(
         "may2019", "--runs", "2", "--days", "20", "--design", "morris",
@@ -656,6 +658,15 @@ def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>Sensitivity</h2>" in page and "Outcome shares by actors.iran.resolve" in page
     assert MORRIS_MEANING in page
+    for broken in (
+        '{"design": "morris"}',
+        '{"design": "morris", "factors": {}, "outcome_labels": {}}',
+    ):
+        (out / "sensitivity.json").write_text(broken)
+        assert main(["report", str(out)]) == 2
+        assert capsys.readouterr().err.startswith(
+            f"error: {out / 'sensitivity.json'}: not a batch's indices ("
+        )
 
 
 def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:

@@ -196,7 +196,7 @@ def run_batch(
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
     batch_store.check_runs(folder / batch_store.RUNS, list(runs.columns), manifest)
-    print(render(manifest, runs, _sensitivity(folder)))
+    print(render(manifest, runs, batch_store.read_sensitivity(folder)))
     return _report_failures(runs, folder)
 
 
@@ -504,11 +504,6 @@ def consolidate(plan: Plan, folder: Path) -> None:
         found = analyse(plan, runs.to_pandas())
         atomic.write_text(folder / batch_store.SENSITIVITY, json.dumps(found, indent=2) + "\n")
     batch_store.finish(folder, runs)
-
-
-def _sensitivity(folder: Path) -> dict[str, Any] | None:
-    path = folder / batch_store.SENSITIVITY
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _report_failures(runs: pd.DataFrame, folder: Path) -> int:

@@ -106,6 +106,30 @@ class Manifest(BaseModel):
     wargame_version: str
 
 
+class Sensitivity(BaseModel):
+    """What a report and a summary read of sensitivity.json."""
+
+    model_config = ConfigDict(extra="allow")
+    design: str
+    factors: dict[str, tuple[float, float]]
+    outcome_labels: dict[str, str]
+    outcomes: dict[str, dict[str, Any]] | None = None
+    error: str | None = None
+
+
+def read_sensitivity(folder: Path) -> dict[str, Any] | None:
+    """A sensitivity batch's indices (None for a grid), or one line saying what is wrong."""
+    path = folder / SENSITIVITY
+    if not path.exists():
+        return None
+    with reading(path):
+        found = json.loads(path.read_text(encoding="utf-8"))
+    problem = shape_problem(Sensitivity, found)
+    if problem or ("outcomes" not in found and "error" not in found):
+        raise UsageError(f"{path}: not a batch's indices ({problem or 'no outcomes'})")
+    return found
+
+
 # Columns of runs.parquet that every batch has, besides its swept or varied keys.
 RUNS_COLUMNS = ("run", "seed", "error", "days", "outcome", "peak_rung", "direct_exchange_day")
 

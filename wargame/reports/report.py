@@ -7,7 +7,6 @@ time, so a report of ten thousand runs needs little memory.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -66,11 +65,7 @@ def build(folder: Path) -> str:
     ok = finished(runs)
     if ok.empty:
         raise UsageError(f"{folder}: no run of this batch finished; see the 'error' column")
-    sens_path = folder / batch_store.SENSITIVITY
-    sensitivity = None
-    if sens_path.exists():
-        with batch_store.reading(sens_path):
-            sensitivity = json.loads(sens_path.read_text(encoding="utf-8"))
+    sensitivity = batch_store.read_sensitivity(folder)
     groups = _groups(manifest, ok)
     daily = folder / batch_store.DAILY
     with plain_text():
