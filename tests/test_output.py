@@ -235,3 +235,19 @@ def test_an_atomic_write_flushes_the_folder_after_the_move(tmp_path, monkeypatch
     atomic.write_together(tmp_path, {"b.txt": "two", "c.txt": "three"})
     assert calls == ["file", "file", "replace", "replace", "folder"]
     assert (tmp_path / "a.txt").read_text() == "one" and (tmp_path / "c.txt").read_text() == "three"
+
+
+def test_a_classroom_game_that_cannot_be_saved_says_so_and_keeps_the_last_turn(mount):
+    """The game folder is rewritten after every turn: on a full disk the turn's save fails in
+    one line (shown to the facilitator) and the folder keeps the last turn saved, whole."""
+    from wargame.core.options import UsageError
+
+    disk = mount(size_kib=256)
+    folder = disk / "game"
+    classroom = Classroom(load_pack(PACK), seed=1, teams=["us"], folder=folder)
+    saved = files(folder)
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    (disk / "filler").write_bytes(b"x" * (free - 8192))
+    with pytest.raises(UsageError, match="No space left on device"):
+        classroom.advance(classroom.tokens["facilitator"], 1)
+    assert files(folder) == saved

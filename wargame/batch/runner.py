@@ -50,6 +50,7 @@ BLOCKS_PER_SLOT = 2  # blocks in flight per worker: enough to keep it busy, boun
 WORKER_WAIT_S = 30.0  # how long a batch waits for a Dask cluster without workers to get one
 LISTEN_CHECK_S = 5.0  # how long to wait for a scheduler to connect and to greet, before the client
 CONNECT_TIMEOUT = "10s"  # the Dask client's timeout, to connect and to reconnect
+MAX_WORKERS = 256  # local processes: each holds a loaded model (about 150 MB)
 PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is still there
 
 
@@ -164,6 +165,8 @@ def run_batch(
     scheduler: str | None = None,
 ) -> int:
     """``wargame batch``: run (or complete) a batch, print its summary; the exit status."""
+    if workers is not None and workers > MAX_WORKERS:
+        raise UsageError(f"--workers {workers}: at most {MAX_WORKERS} local processes")
     folder = Path(out or f"runs/batch_{plan.name}")
     batch_store.check_folder(folder, resume)
     manifest = plan.manifest()
@@ -195,7 +198,7 @@ def run_batch(
         consolidate(plan, folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
-    batch_store.check_runs(folder / batch_store.RUNS, list(runs.columns), manifest)
+    batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     print(render(manifest, runs, batch_store.read_sensitivity(folder)))
     return _report_failures(runs, folder)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
@@ -130,8 +131,9 @@ def read_sensitivity(folder: Path) -> dict[str, Any] | None:
     return found
 
 
-# Columns of runs.parquet that every batch has, besides its swept or varied keys.
-RUNS_COLUMNS = ("run", "seed", "error", "days", "outcome", "peak_rung", "direct_exchange_day")
+# Columns of runs.parquet: of every run (besides its swept or varied keys), and of a finished one.
+RUNS_COLUMNS = ("run", "seed", "error")
+FINISHED_COLUMNS = ("days", "outcome", "peak_rung", "direct_exchange_day")
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -145,10 +147,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return stored
 
 
-def check_runs(path: Path, columns: list[str], manifest: dict[str, Any]) -> None:
+def check_runs(path: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> None:
     """Refuse a runs table that is not this batch's (another table written over it)."""
     needed = [*RUNS_COLUMNS, *manifest["sweep"], *manifest["vary"]]
-    missing = [name for name in needed if name not in columns]
+    if "error" in runs and runs["error"].isna().any():
+        needed += FINISHED_COLUMNS
+    missing = [name for name in needed if name not in runs]
     if missing:
         raise UsageError(
             f"{path}: not the table of this batch's runs (no column {', '.join(missing[:3])}"

@@ -213,7 +213,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
     def submit(orders: list[Order], turn: int) -> bool:
         try:
             game.submit(token, orders, turn)
-        except (OrderRefused, Refused) as exc:
+        except (OrderRefused, Refused, UsageError) as exc:  # UsageError: it cannot be saved
             refusal.set(str(exc))
             return False
         refusal.set(None)
@@ -285,7 +285,7 @@ def Controls(game: Classroom, token: str, version: int) -> None:
         try:
             action(token, *args)
             message.set(None)
-        except Refused as exc:
+        except (Refused, UsageError) as exc:  # UsageError: the game cannot be saved
             message.set(str(exc))
 
     # What each button does is fixed when it is drawn (the turn to advance, the state to set),

@@ -61,7 +61,7 @@ def build(folder: Path) -> str:
     manifest = batch_store.read_manifest(folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
-    batch_store.check_runs(folder / batch_store.RUNS, list(runs.columns), manifest)
+    batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     ok = finished(runs)
     if ok.empty:
         raise UsageError(f"{folder}: no run of this batch finished; see the 'error' column")
