@@ -91,3 +91,16 @@ def test_a_negative_seed_is_refused_in_one_line_without_a_traceback(caplog):
     assert "the seed must be 0 or more, not -1" in banner and "ValueError" not in banner
     assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
     assert 'data-day="0"' in header(rc)  # the game on the page is the one before
+
+
+def test_a_game_started_on_another_date_is_saved_and_replays():
+    import datetime as dt
+
+    from wargame.engine.replay import read, replay
+
+    game = Game("may2019", {"scenario.start_date": dt.date(2019, 6, 1), "scenario.days": 3}, 2)
+    game.step()
+    saved, _, _ = read(game.archive())
+    assert saved["overrides"]["scenario.start_date"] == dt.date(2019, 6, 1)
+    again = replay(game.archive())
+    assert again.start_date == dt.date(2019, 6, 1) and again.day == 1

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -291,6 +292,16 @@ BAD = {
         ["--design", "morris", "--runs", "4", "--vary", "map.resolution_deg=0.125:0.25"],
         "--vary map.resolution_deg: input should be 0.25 or 0.125 (got 0.16666",
     ),
+    "too many runs": (["--runs", "1000000000000"], "would make 1,000,000,000,000 runs"),
+    "too many sensitivity runs": (
+        ["--design", "sobol", "--runs", str(2**40), "--vary", "actors.iran.resolve=0.1:0.9"],
+        "more than 100,000",
+    ),
+    "too many combinations": (
+        ["--sweep", "actors.iran.resolve=" + ",".join(f"0.{i:04d}" for i in range(1, 9000))],
+        "would make 107,988 runs",
+    ),
+    "too many workers": (["--workers", "100000"], "--workers 100000: at most 256 local processes"),
     "a swept value twice": (
         ["--sweep", "actors.iran.resolve=1,1.0"],
         "--sweep actors.iran.resolve=1,1.0: 1 and 1.0 are the same value",
@@ -488,6 +499,63 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@contextmanager
+def impostor(greeting: bytes | None) -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections and sends ``greeting`` (or nothing), then
+    holds them open: what a scheduler address may turn out to be."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if greeting is not None:
+                conn.sendall(greeting)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+SCHEDULERS = {
+    "silent": (None, "no answer in 5 s; is it a Dask scheduler?"),
+    "a web server": (b"HTTP/1.1 400 Bad Request\r\n\r\n", "answers, but not as a Dask scheduler"),
+    "a huge size": (b"\xff" * 64, "answers, but not as a Dask scheduler"),
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEDULERS))
+def test_a_scheduler_address_that_is_no_dask_scheduler_is_one_line(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    greeting, words = SCHEDULERS[case]
+    out = tmp_path / "never"
+    with impostor(greeting) as address:
+        assert main(["batch", *SMALL, "--scheduler", address, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"error: --scheduler {address}: {words}\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["ucx://127.0.0.1:8786", "inproc://x", "tcp://host:port"])
+def test_a_scheduler_address_of_another_kind_is_one_line(
+    address: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "never"
+    assert main(["batch", *SMALL, "--scheduler", address, "--out", str(out)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: --scheduler {address}: ")
+    assert "not supported" in line or "expected tcp://HOST:PORT" in line
+    assert not out.exists()
+
+
 def test_a_scheduler_that_dies_mid_batch_is_one_line_and_the_runs_are_kept(tmp_path: Path) -> None:
     out = tmp_path / "lost"
     with dask_processes(tmp_path / "dask", workers=1) as (address, scheduler):
@@ -577,7 +645,9 @@ def test_report_is_one_self_contained_html_file(small: Path, tmp_path: Path) -> 
     assert json.loads((small / "manifest.json").read_text())["scenario_sha256"] in page
 
 
-def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None:
+def test_report_of_a_sensitivity_batch_shows_the_indices(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     out = tmp_path / "morris"
     result = batch_cli(
         "may2019", "--runs", "2", "--days", "20", "--design", "morris",
@@ -589,6 +659,15 @@ def test_report_of_a_sensitivity_batch_shows_the_indices(tmp_path: Path) -> None
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>Sensitivity</h2>" in page and "Outcome shares by actors.iran.resolve" in page
     assert MORRIS_MEANING in page
+    for broken in (
+        '{"design": "morris"}',
+        '{"design": "morris", "factors": {}, "outcome_labels": {}}',
+    ):
+        (out / "sensitivity.json").write_text(broken)
+        assert main(["report", str(out)]) == 2
+        assert capsys.readouterr().err.startswith(
+            f"error: {out / 'sensitivity.json'}: not a batch's indices ("
+        )
 
 
 def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
@@ -614,7 +693,7 @@ REPORT_OUT = {
     "a batch table": ("{batch}/runs.parquet", "give a file name ending in .html"),
     "below a file": ("{batch}/runs.parquet/report.html", "runs.parquet is a file, not a folder"),
     "a folder": ("{batch}", "is a folder"),
-    "a place that takes no file": ("/proc/report.html", "cannot write it"),
+    "a place that takes no file": ("/proc/report.html", "cannot write in /proc"),
 }
 
 
@@ -700,3 +779,45 @@ def test_runs_of_different_lengths_are_drawn_with_gaps_and_described_as_a_range(
         assert np.isfinite(line[:4]).all() and np.isnan(line[4:]).all(), name
     for name, line in long.items():
         assert np.isfinite(line).all() and (line <= 8).all(), name
+
+
+def test_a_manifest_or_table_of_another_shape_is_named_in_one_line(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Valid JSON of the wrong shape, or another table in runs.parquet: one line naming the file
+    for report and for --resume, and nothing written."""
+    folder = tmp_path / "copy"
+    shutil.copytree(small, folder)
+    manifest = folder / "manifest.json"
+    good = manifest.read_text()
+    for text, words in (
+        ("[1, 2]", "not a batch's manifest (expected a table of keys, got list)"),
+        ('{"scenario": 3}', "not a batch's manifest (command: required key is missing (and "),
+        (good.replace('"design": "grid"', '"design": [1]'), "not a batch's manifest (design: "),
+    ):
+        manifest.write_text(text)
+        for argv in (["report", str(folder)], ["batch", *SMALL, "--out", str(folder), "--resume"]):
+            assert main(argv) == 2
+            (line,) = capsys.readouterr().err.splitlines()
+            assert line.startswith(f"error: {manifest}: {words}"), line
+    manifest.write_text(good)
+    shutil.copy(folder / "daily.parquet", folder / "runs.parquet")
+    assert main(["report", str(folder)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"error: {folder / 'runs.parquet'}: not the table of this batch's runs (no column seed, "
+        "error)"
+    )
+    assert not (folder / "report.html").exists()
+
+
+def test_a_swept_text_with_dollar_signs_is_drawn_as_plain_text(tmp_path: Path) -> None:
+    """Labels are plain text: a '$' in a swept value is not matplotlib's mathematics (which
+    these values would not even parse as)."""
+    out = tmp_path / "dollars"
+    sweep = "actors.us.name=$x_$,$\\frac$,US $5 and $6"
+    assert main(["batch", "may2019", "--runs", "1", "--days", "3", "--sweep", sweep,
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "actors.us.name = [&#x27;$x_$&#x27;, &#x27;$\\\\frac$&#x27;" in page

@@ -7,6 +7,7 @@ import json
 import textwrap
 
 import pytest
+from conftest import run_cli
 
 from wargame.classroom.game import FACILITATOR, Classroom, Refused
 from wargame.core.orders import STANDING, Order
@@ -79,6 +80,18 @@ def test_tokens_are_unguessable_and_decide_the_role():
         and classroom.role("") is None
         and classroom.role(None) is None
     )
+
+
+def test_a_token_that_is_not_valid_text_belongs_to_no_role():
+    classroom = game()
+    for token in ("\ud800", tokens_of(classroom)["us"][:-1] + "\udcff", b"bytes", 7, ["x"]):
+        assert classroom.role(token) is None, token
+    with pytest.raises(Refused):
+        classroom.advance("\ud800", 1)
+
+
+def tokens_of(classroom: Classroom) -> dict[str, str]:
+    return classroom.tokens
 
 
 def test_a_team_orders_only_for_its_side_and_only_legal_orders():
@@ -204,3 +217,59 @@ def test_computer_games_of_an_exercise_are_reproducible():
     pack = load_pack("the_strait")
     first, second = play_by_computer(pack, 7), play_by_computer(pack, 7)
     assert first.model.record.events_jsonl() == second.model.record.events_jsonl()
+
+
+def pack_folder(tmp_path, briefing: str, scenario: str = "may2019"):
+    """A copy of a shipped pack whose US briefing and scenario are named as given."""
+    import shutil
+
+    folder = tmp_path / "pack"
+    shutil.copytree(shipped_packs()["prepare_for_proxy_war"].parent, folder)
+    text = (folder / "pack.toml").read_text(encoding="utf-8")
+    text = text.replace('us = "briefings/us.md"', f'us = "{briefing}"')
+    text = text.replace('scenario = "may2019"', f'scenario = "{scenario}"')
+    (folder / "pack.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_pack_files_stay_inside_the_pack_folder(tmp_path):
+    """A briefing or a scenario named by a pack is a file in its folder (or below it): a path
+    out of it, an absolute path or a link out of it is refused, never read or served."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the host's secret")
+    scenario = tmp_path / "elsewhere.toml"
+    scenario.write_text('[scenario]\nextends = "may2019"\n')
+    assert load_pack(pack_folder(tmp_path, "briefings/us.md")).briefings["us"].startswith("# ")
+    for ref in ("../secret.txt", "../../secret.txt", str(secret), "link.md"):
+        folder = pack_folder(tmp_path / ref.replace("/", "_"), ref)
+        (folder / "link.md").symlink_to(secret)
+        with pytest.raises(ScenarioError) as caught:
+            load_pack(folder)
+        assert caught.value.lines == [
+            f"{folder / 'pack.toml'}: briefings.us: '{ref}' is outside the pack's folder"
+        ]
+    for ref in ("../elsewhere.toml", str(scenario)):
+        folder = pack_folder(tmp_path / ref.replace("/", "_"), "briefings/us.md", ref)
+        with pytest.raises(ScenarioError) as caught:
+            load_pack(folder)
+        (line,) = caught.value.lines
+        assert line.startswith(f"{folder / 'pack.toml'}: exercise.scenario: '{ref}' is outside")
+
+
+def test_a_briefing_that_is_not_utf8_is_named_in_one_line(tmp_path):
+    folder = pack_folder(tmp_path, "briefings/us.md")
+    (folder / "briefings" / "us.md").write_bytes(b"# Briefing\n\xff\xfe caf\xe9\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_pack(folder)
+    assert caught.value.lines == [
+        f"{folder / 'pack.toml'}: briefings.us: {(folder / 'briefings' / 'us.md').resolve()}: "
+        "not UTF-8 text (byte 11 is not)"
+    ]
+
+
+def test_a_side_is_played_by_one_team_only():
+    done = run_cli("classroom", "prepare_for_proxy_war", "--teams", "us,iran,us", "--port", "1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == "error: --teams: us given more than once; name each side once\n"
+    with pytest.raises(ValueError, match="more than one team"):
+        Classroom(load_pack("prepare_for_proxy_war"), teams=["us", "us"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -162,23 +164,107 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     assert boss.page.locator(".wg-turn").get_attribute("data-turn") == "4"
 
 
-def test_every_path_that_serves_the_page_needs_a_valid_token(classroom):
+def request(link: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, str, Any]:
+    """A GET as a client other than a browser sends it, with the path as given."""
+    address = urlsplit(link)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace"), response
+    finally:
+        connection.close()
+
+
+def test_every_route_needs_a_valid_token_or_is_off(classroom):
     """Solara serves its page at any path it has no other route for: a token is needed at all of
-    them, while its health check (like its assets and websocket) needs none."""
+    them, and its assets and API need the cookie a page with a valid link sets; its health
+    checks, which tell the host's CPU and memory, are off even with a token."""
     links, _ = classroom
-    address = urlsplit(links["us"])
-
-    def get(path: str) -> tuple[int, str]:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read().decode()
-        finally:
-            connection.close()
-
-    for path in ("//", "/%2F", "//?token=wrong", "/anything?token=wrong", "/static"):
-        status, body = get(path)
+    query = urlsplit(links["us"]).query
+    for path in ("//", "/%2F", "//?token=wrong", "/anything?token=wrong", "/static", "/"):
+        status, body, _ = request(links["us"], path)
         assert status == 403 and "does not open this game" in body, path
-    assert get("/readyz")[0] == 200
-    assert get(f"/?{address.query}")[0] == 200
+    status, _, page = request(links["us"], f"/?{query}")
+    assert status == 200
+    (ours,) = [c for c in page.msg.get_all("set-cookie") if c.startswith("wargame-classroom-")]
+    assert "HttpOnly" in ours and "SameSite=Strict" in ours
+    cookie = ours.split(";")[0]
+    asset = "/static/highlight.css"
+    assert request(links["us"], asset)[0] == 403
+    assert request(links["us"], asset, {"Cookie": "wargame-classroom-1=x; " + cookie})[0] == 200
+    forged = cookie.split("=")[0] + "=forged"
+    assert request(links["us"], asset, {"Cookie": forged})[0] == 403
+    for path in ("/resourcez", "/readyz", f"/resourcez?{query}", f"/readyz?{query}"):
+        status, body, _ = request(links["us"], path, {"Cookie": cookie})
+        assert status == 404 and "cpu" not in body.lower(), path
+
+
+def raw(link: str, request: bytes) -> bytes:
+    """What the server answers to a request sent as these bytes, as far as its first line."""
+    address = urlsplit(link)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+        sock.sendall(request)
+        return sock.makefile("rb").readline()
+
+
+def test_a_token_that_is_not_text_is_refused(classroom):
+    """A link whose token is bytes that are not text, or text that is not a token, is refused
+    like any wrong token, not answered with a server error."""
+    links, _ = classroom
+    for path in (b"/?token=\xff\xfe", b"/?token=%ED%A0%80", b"/?token=%00", b"/?token=%FF"):
+        line = raw(links["us"], b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert line.split()[1] in (b"400", b"403"), (path, line)  # raw bytes are not even HTTP
+
+
+def test_a_websocket_without_the_cookie_is_closed_before_it_opens(classroom):
+    links, _ = classroom
+    upgrade = (
+        b"GET /jupyter/api/kernels/k/channels?session_id=s HTTP/1.1\r\nHost: x\r\n"
+        b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    )
+    assert raw(links["us"], upgrade + b"\r\n").split()[1] == b"403"
+    forged = b"Cookie: wargame-classroom-1=x; wargame-classroom-2=y\r\n\r\n"
+    assert raw(links["us"], upgrade + forged).split()[1] == b"403"
+
+
+HOSTILE = '<img src=x onerror="window.__pwned = 1"> {{ 7 * 191 }} <b>bold</b>'
+
+
+def test_text_from_a_pack_is_shown_as_text_never_run(browser, tmp_path):
+    """A briefing, an inject's news and a title with HTML and a Vue template in them are shown
+    as written, in a real browser: no script runs, no template is evaluated."""
+    import shutil
+
+    from wargame.core.packs import shipped_packs
+
+    folder = tmp_path / "pack"
+    shutil.copytree(shipped_packs()["prepare_for_proxy_war"].parent, folder)
+    pack = (folder / "pack.toml").read_text(encoding="utf-8")
+    pack = pack.replace('title = "Prepare for proxy war"', f"title = '{HOSTILE}'", 1)
+    pack = re.sub(r'^text = "The Guardian.*$', f"text = '{HOSTILE}'", pack, count=1, flags=re.M)
+    (folder / "pack.toml").write_text(pack, encoding="utf-8")
+    (folder / "briefings" / "us.md").write_text(f"# Briefing\n\n{HOSTILE}\n\n**plain**\n")
+    args = ("classroom", str(folder), "--teams", "us", "--out", str(tmp_path / "game"))
+    with serving(*args) as served:
+        deadline = time.monotonic() + 30
+        link = None
+        while link is None and time.monotonic() < deadline:
+            found = re.findall(r"^\s+us\s+(http://\S+)$", "\n".join(served.output), re.M)
+            link = found[0] if found else None
+            time.sleep(0.2)
+        assert link, served.output
+        seat = Seat(browser, link)
+        page = seat.page
+        page.wait_for_timeout(1000)
+        assert page.evaluate("window.__pwned") is None
+        text = page.inner_text(".wg-page")
+        assert "1337" not in text
+        assert text.count("{{ 7 * 191 }}") >= 3  # the title, the news and the briefing
+        assert text.count('<img src=x onerror="window.__pwned = 1">') >= 3
+        assert page.locator(".wg-page img[onerror]").count() == 0
+        assert page.locator(".wg-briefing strong").inner_text() == "plain"  # Markdown still works

@@ -205,3 +205,22 @@ def test_serve_refuses_a_port_in_use_in_one_line():
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "in use" in lines[0] and str(port) in lines[0]
+
+
+def test_serve_takes_a_date_as_run_and_batch_do(browser):
+    """A date given with --set reaches the page (and the saved game) as a date."""
+    args = (
+        "serve",
+        "may2019",
+        "--set",
+        "scenario.start_date=2019-06-01",
+        "--set",
+        "scenario.days=3",
+    )
+    with serving(*args) as served:
+        ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+        tab = Tab(ctx, served.url)
+        assert "1 June 2019" in tab.page.inner_text(".wg-header")
+        tab.step()
+        assert "2 June 2019" in tab.page.inner_text(".wg-header")
+        ctx.close()

@@ -100,3 +100,50 @@ def test_the_game_folder_is_complete_after_every_turn(game_folder):
     assert saved["ended"] and saved["turn"] == 4
     assert {d["turn"] for d in saved["decisions"]} == {1, 2, 3}
     assert (game_folder / "summary.json").exists() and (game_folder / "daily.csv").exists()
+
+
+BROKEN = {
+    "game.json not JSON": ("game.json", "{turn: 4", "cannot be read (JSONDecodeError: "),
+    "game.json a list": ("game.json", "[1, 2]", "not a classroom game (expected a table"),
+    "game.json without its turn": (
+        "game.json",
+        '{"pack_folder": "x", "seed": 1, "teams": [], "days_per_turn": 7, "day": 0, '
+        '"news": [], "decisions": []}',
+        "not a classroom game (turn: required key is missing)",
+    ),
+    "no events": ("events.jsonl", None, "missing; the game folder is not whole"),
+    "an event that is not one": ("events.jsonl", '{"day": 1}\n', "cannot be read (KeyError: "),
+    "a daily table of another kind": ("daily.csv", "a,b\n1,2\n", "cannot be read (ValueError: "),
+    "a summary that is not one": ("summary.json", "[]", "not a run's summary"),
+    "game.json not UTF-8": ("game.json", b"\xff\xfe{}", "cannot be read ("),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_game_folder_is_named_in_one_line(game_folder, tmp_path, capsys, case):
+    import shutil
+
+    from wargame.cli import main
+
+    folder = tmp_path / "game"
+    shutil.copytree(game_folder, folder)
+    name, content, words = BROKEN[case]
+    if content is None:
+        (folder / name).unlink()
+    elif isinstance(content, bytes):
+        (folder / name).write_bytes(content)
+    else:
+        (folder / name).write_text(content)
+    assert main(["debrief", str(folder), "--runs", "1"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {folder / name}: {words}"), line
+    assert not (folder / "debrief.html").exists()
+
+
+def test_the_number_of_games_to_compare_is_bounded(game_folder, capsys):
+    from wargame.cli import main
+
+    assert main(["debrief", str(game_folder), "--runs", "1000000000"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --runs 1000000000: at most 10,000 computer-played games to compare\n"
+    )

@@ -241,3 +241,87 @@ def test_the_record_of_the_year_before_the_start_is_sourced_and_ends_before_it()
         assert row["actor"] in spec.actors and row["kind"] in INCIDENTS, row
         assert row["target"] in spec.actors or row["target"].startswith("other:"), row
         assert int(row["count"]) >= 0
+
+
+def test_extends_names_a_shipped_scenario_or_a_file_in_its_folder(tmp_path):
+    """A scenario may extend a shipped scenario or a file beside or below it; never a file
+    elsewhere on the machine, by a relative path, an absolute one, or a link."""
+    outside = tmp_path / "outside.toml"
+    outside.write_text(EXTENDS + 'name = "outside"\n')
+    folder = tmp_path / "mine"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "parts" / "base.toml").write_text(EXTENDS + 'name = "base"\n')
+    (folder / "link.toml").symlink_to(outside)
+    below = folder / "below.toml"
+    below.write_text('[scenario]\nextends = "parts/base.toml"\n')
+    assert load_scenario(str(below)).name == "base"
+    for ref in ("../outside.toml", str(outside), "link.toml", "/etc/passwd"):
+        path = folder / "child.toml"
+        path.write_text(f'[scenario]\nextends = "{ref}"\n')
+        (line,) = errors_of(path)
+        assert line == (
+            f"{path}: scenario.extends: '{ref}' is outside this file's folder; name a shipped "
+            "scenario or a file beside this one (or below it)"
+        )
+
+
+def test_a_misspelt_parent_is_named_with_a_suggestion(scenario_file):
+    path = scenario_file('[scenario]\nextends = "may2018"\n')
+    (line,) = errors_of(path)
+    assert line.startswith(f"{path}: scenario.extends: no such file") and "'may2019'" in line
+
+
+def deep_toml(levels: int, tables: bool) -> str:
+    if tables:
+        return "[" + ".".join(["a"] * levels) + "]\nx = 1\n"
+    return "x = " + "[" * levels + "]" * levels + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (deep_toml(5000, tables=False), "nested more than 32 levels deep"),
+        (deep_toml(200, tables=False), "nested more than 32 levels deep"),
+        (deep_toml(20000, tables=True), "nested more than 32 levels deep"),
+        ("".join(f"k{i} = {i}\n" for i in range(1_000_000)), "too large"),
+        ("".join(f"k{i} = 1\n" for i in range(30_000)), "more than 20,000 keys and items"),
+        ("x = 'a'\n" * 1 + "y = '" + "a" * (2 << 20) + "'\n", "too large"),
+    ],
+    ids=["arrays", "arrays-200", "tables", "a-million-keys", "many-keys", "a-long-string"],
+)
+def test_a_file_too_deep_or_too_large_is_refused_in_one_line(scenario_file, text, words):
+    path = scenario_file(text)
+    (line,) = errors_of(path)
+    assert line.startswith(f"{path}: ") and words in line
+
+
+def test_a_long_chain_of_extends_is_refused_in_one_line(tmp_path):
+    (tmp_path / "s0.toml").write_text(EXTENDS)
+    for i in range(1, 1500):
+        (tmp_path / f"s{i}.toml").write_text(f'[scenario]\nextends = "s{i - 1}.toml"\n')
+    (line,) = errors_of(tmp_path / "s1499.toml")
+    assert "scenario.extends: a chain of more than 16 files" in line
+
+
+def test_a_scenario_with_many_problems_reports_a_bounded_number_of_lines(scenario_file):
+    path = scenario_file(EXTENDS + "[actors.iran]\n" + "".join(f"k{i} = 1\n" for i in range(500)))
+    lines = errors_of(path)
+    assert len(lines) == 51 and lines[-1] == "... and 450 more problems"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ".".join(["a"] * 3000) + "=1",
+        "actors.iran." + "x" * 5000 + "=1",
+        "actors.iran.resolve=" + "[" * 5000 + "]" * 5000,
+        "actors.iran.resolve=" + "[" * 100 + "]" * 100,
+    ],
+    ids=["many-parts", "long-part", "deep-value", "deepish-value"],
+)
+def test_a_huge_override_is_refused_in_one_line(setting):
+    done = run_cli("validate", "may2019", "--set", setting)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: --set ") and len(line) < 300
+    assert "at most 200 characters and 32 parts" in line or "32 levels deep" in line

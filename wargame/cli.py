@@ -18,7 +18,14 @@ from typing import Any
 
 from wargame.core import DISCLAIMER, provenance
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
-from wargame.core.options import UsageError, given_by, output_folder, overrides
+from wargame.core.options import (
+    RUN,
+    UsageError,
+    given_by,
+    output_folder,
+    overrides,
+    refuse_made_by,
+)
 from wargame.core.scenario import ScenarioError, load_scenario, shipped
 
 USAGE_ERROR = 2
@@ -59,6 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, changes, given_by_args(args))
     settings = f"_{loaded.sha256[:8]}" if changes else ""  # other settings, another folder
     out = Path(args.out or f"runs/{loaded.name}_seed{args.seed}{settings}")
+    refuse_made_by(out, RUN)
     _refuse_another_run(out, loaded.sha256, args.seed)
     out = output_folder(out)
     model = WargameModel(loaded, seed=args.seed)
@@ -333,6 +341,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:  # a file or folder that fails where no check foresaw it
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import shlex
 import sys
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -52,6 +53,7 @@ MORRIS_MEANING = (
 )
 MANIFEST_FORMAT = 1
 SLOW_CHECK = 200  # scenario loads (about 10 ms each) from which checking the values is announced
+MAX_RUNS = 100_000  # runs in one batch: about five hours of year-long runs on 2 cores
 
 
 class Run(NamedTuple):
@@ -222,6 +224,12 @@ def make_plan(
         )
     if design == "morris" and runs < 2:
         problems.append("--runs: --design morris needs at least 2 trajectories")
+    total = runs * _points_per_run(design, sweep, vary)
+    if total > MAX_RUNS:
+        problems.append(
+            f"--runs {runs}: the batch would make {total:,} runs, more than {MAX_RUNS:,}; "
+            "split it into batches with other --seed values"
+        )
     if problems:
         raise ScenarioError(problems)
 
@@ -241,6 +249,14 @@ def make_plan(
     )
     _check_values(plan)
     return plan
+
+
+def _points_per_run(design: str, sweep: dict[str, list[Any]], vary: dict[str, Any]) -> int:
+    """How many runs each unit of ``--runs`` makes: the swept combinations (grid), D + 2
+    (sobol) or D + 1 (morris) for D varied keys."""
+    if design == "grid":
+        return math.prod(len(values) for values in sweep.values())
+    return len(vary) + (2 if design == "sobol" else 1)
 
 
 def _typed(spec: Any, key: str, bounds: tuple[float, float]) -> tuple[float, float]:
@@ -302,10 +318,13 @@ def _parse_sweeps(texts: list[str], problems: list[str]) -> dict[str, list[Any]]
 
 def _same_value(items: list[str], values: list[Any]) -> str | None:
     """Two items that read as the same value (such as 1 and 1.0), which would make two
-    identical combinations under different labels."""
-    for i, j in itertools.combinations(range(len(values)), 2):
-        if values[i] == values[j]:
-            return f"{items[i]} and {items[j]}"
+    identical combinations under different labels (found in one pass, for any number)."""
+    seen: dict[Any, str] = {}
+    for item, value in zip(items, values, strict=True):
+        key = value if isinstance(value, Hashable) else json.dumps(value, default=str)
+        if key in seen:
+            return f"{seen[key]} and {item}"
+        seen[key] = item
     return None
 
 

@@ -48,8 +48,9 @@ from wargame.engine.record import Record
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BLOCKS_PER_SLOT = 2  # blocks in flight per worker: enough to keep it busy, bounded memory
 WORKER_WAIT_S = 30.0  # how long a batch waits for a Dask cluster without workers to get one
-LISTEN_CHECK_S = 5.0  # how long to try reaching a scheduler's port before the Dask client does
+LISTEN_CHECK_S = 5.0  # how long to wait for a scheduler to connect and to greet, before the client
 CONNECT_TIMEOUT = "10s"  # the Dask client's timeout, to connect and to reconnect
+MAX_WORKERS = 256  # local processes: each holds a loaded model (about 150 MB)
 PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is still there
 
 
@@ -164,6 +165,8 @@ def run_batch(
     scheduler: str | None = None,
 ) -> int:
     """``wargame batch``: run (or complete) a batch, print its summary; the exit status."""
+    if workers is not None and workers > MAX_WORKERS:
+        raise UsageError(f"--workers {workers}: at most {MAX_WORKERS} local processes")
     folder = Path(out or f"runs/batch_{plan.name}")
     batch_store.check_folder(folder, resume)
     manifest = plan.manifest()
@@ -195,7 +198,8 @@ def run_batch(
         consolidate(plan, folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
-    print(render(manifest, runs, _sensitivity(folder)))
+    batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
+    print(render(manifest, runs, batch_store.read_sensitivity(folder)))
     return _report_failures(runs, folder)
 
 
@@ -273,7 +277,7 @@ def _exit_with_parent(parent: int) -> None:
 def _dask(address: str) -> Iterator[Workers]:
     """The Dask cluster at ``address``, once it has a worker; distributed's log kept to one
     line per warning while it is in use."""
-    _check_listening(address)
+    _check_scheduler(address)
     with _dask_log() as log:
         client = _connect(address)
         try:
@@ -292,23 +296,77 @@ def _dask(address: str) -> Iterator[Workers]:
             client.close()
 
 
-def _check_listening(address: str) -> None:
-    """Fail at once when nothing listens at a TCP scheduler address: the Dask client would
-    retry for its whole timeout first."""
+def _check_scheduler(address: str) -> None:
+    """Fail at once, in one line, unless a Dask scheduler could answer at ``address``: a scheme
+    other than tcp:// or tls://, nothing listening (the Dask client would retry for its whole
+    timeout), or a server that says nothing or something else (the client would wait past its
+    timeout, or read the garbage as the size of a message to allocate)."""
     from distributed.comm.addressing import parse_address, parse_host_port
 
     try:
         scheme, location = parse_address(address)
         host, port = parse_host_port(location)
-    except ValueError:
-        return  # not host:port; the client says what is wrong with it
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"--scheduler {address}: expected tcp://HOST:PORT ({exc})") from None
     if scheme not in ("tcp", "tls"):
-        return
+        raise UsageError(
+            f"--scheduler {address}: {scheme}:// is not supported; give tcp://HOST:PORT "
+            "(or tls://HOST:PORT)"
+        )
     try:
-        socket.create_connection((host, port), timeout=LISTEN_CHECK_S).close()
+        sock = socket.create_connection((host, port), timeout=LISTEN_CHECK_S)
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise UsageError(f"--scheduler {address}: cannot connect: {reason}") from None
+    with sock:
+        if scheme == "tls":
+            return  # its greeting comes after a TLS handshake: the client checks it
+        try:
+            greeted = _greets_like_dask(sock)
+        except TimeoutError:
+            raise UsageError(
+                f"--scheduler {address}: no answer in {LISTEN_CHECK_S:g} s; is it a Dask scheduler?"
+            ) from None
+        except OSError as exc:
+            raise UsageError(f"--scheduler {address}: cannot connect: {exc}") from None
+    if not greeted:
+        raise UsageError(f"--scheduler {address}: answers, but not as a Dask scheduler")
+
+
+GREETING_MAX = 1 << 16  # bytes: a Dask server's first message (its handshake) is about 60
+
+
+def _greets_like_dask(sock: socket.socket) -> bool:
+    """Whether the server's first message is a Dask handshake: a length, a frame count, the
+    frames' lengths and one msgpack table (distributed/comm/tcp.py), read with bounded sizes."""
+    import msgpack
+
+    total = int.from_bytes(_receive(sock, 8), "little")
+    if not 16 <= total <= GREETING_MAX:
+        return False
+    body = _receive(sock, total)
+    frames = int.from_bytes(body[:8], "little")
+    if not 1 <= frames <= 16 or len(body) < 8 * (frames + 1):
+        return False
+    lengths = [int.from_bytes(body[8 * i : 8 * i + 8], "little") for i in range(1, frames + 1)]
+    if 8 * (frames + 1) + sum(lengths) != total:
+        return False
+    try:
+        hello = msgpack.unpackb(body[8 * (frames + 1) : 8 * (frames + 1) + lengths[0]])
+    except (ValueError, msgpack.UnpackException):
+        return False
+    return isinstance(hello, dict) and "python" in hello
+
+
+def _receive(sock: socket.socket, size: int) -> bytes:
+    """``size`` bytes from the socket, or fewer if it closes first."""
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def _connect(address: str) -> Any:
@@ -449,11 +507,6 @@ def consolidate(plan: Plan, folder: Path) -> None:
         found = analyse(plan, runs.to_pandas())
         atomic.write_text(folder / batch_store.SENSITIVITY, json.dumps(found, indent=2) + "\n")
     batch_store.finish(folder, runs)
-
-
-def _sensitivity(folder: Path) -> dict[str, Any] | None:
-    path = folder / batch_store.SENSITIVITY
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _report_failures(runs: pd.DataFrame, folder: Path) -> int:

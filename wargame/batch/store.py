@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict
 
 from wargame.core import atomic
-from wargame.core.options import UsageError
+from wargame.core.options import UsageError, check_writable
+from wargame.core.validation import shape_problem
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -71,6 +74,7 @@ def check_folder(folder: Path, resume: bool) -> None:
     """Refuse a folder that is a file, or that already holds something when not resuming."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder}: exists and is not a folder")
+    check_writable(folder)
     if resume:
         if not (folder / MANIFEST).is_file():
             raise UsageError(f"--resume: {folder} holds no batch to resume (no {MANIFEST})")
@@ -85,13 +89,82 @@ def check_folder(folder: Path, resume: bool) -> None:
     raise UsageError(f"--out {folder}: is not empty; choose a new or empty folder")
 
 
+class Manifest(BaseModel):
+    """What a report and a resume read of a manifest: a file of another shape is refused."""
+
+    model_config = ConfigDict(extra="allow")
+    command: str
+    scenario: str
+    scenario_name: str
+    scenario_sha256: str
+    days: int
+    set: dict[str, Any]
+    sweep: dict[str, list[Any]]
+    vary: dict[str, tuple[float, float]]
+    design: str
+    runs: int
+    seed: int
+    wargame_version: str
+
+
+class Sensitivity(BaseModel):
+    """What a report and a summary read of sensitivity.json."""
+
+    model_config = ConfigDict(extra="allow")
+    design: str
+    factors: dict[str, tuple[float, float]]
+    outcome_labels: dict[str, str]
+    outcomes: dict[str, dict[str, Any]] | None = None
+    error: str | None = None
+
+
+def read_sensitivity(folder: Path) -> dict[str, Any] | None:
+    """A sensitivity batch's indices (None for a grid), or one line saying what is wrong."""
+    path = folder / SENSITIVITY
+    if not path.exists():
+        return None
+    with reading(path):
+        found = json.loads(path.read_text(encoding="utf-8"))
+    problem = shape_problem(Sensitivity, found)
+    if problem or ("outcomes" not in found and "error" not in found):
+        raise UsageError(f"{path}: not a batch's indices ({problem or 'no outcomes'})")
+    return found
+
+
+# Columns of runs.parquet: of every run (besides its swept or varied keys), and of a finished one.
+RUNS_COLUMNS = ("run", "seed", "error")
+FINISHED_COLUMNS = ("days", "outcome", "peak_rung", "direct_exchange_day")
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A batch's manifest, or one line naming the file and what is wrong with it."""
+    path = folder / MANIFEST
+    with reading(path):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    problem = shape_problem(Manifest, stored)
+    if problem:
+        raise UsageError(f"{path}: not a batch's manifest ({problem})")
+    return stored
+
+
+def check_runs(path: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> None:
+    """Refuse a runs table that is not this batch's (another table written over it)."""
+    needed = [*RUNS_COLUMNS, *manifest["sweep"], *manifest["vary"]]
+    if "error" in runs and runs["error"].isna().any():
+        needed += FINISHED_COLUMNS
+    missing = [name for name in needed if name not in runs]
+    if missing:
+        raise UsageError(
+            f"{path}: not the table of this batch's runs (no column {', '.join(missing[:3])}"
+            + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            + ")"
+        )
+
+
 def check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """A batch is resumed only if it is the batch that was started: the same scenario, settings
     and run list, however its command line was typed."""
-    try:
-        stored = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--resume: cannot read {folder / MANIFEST}: {exc}") from None
+    stored = read_manifest(folder)
     differs = [
         key
         for key in manifest

@@ -21,11 +21,12 @@ from urllib.parse import parse_qs
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
+from markdown_it import MarkdownIt
 
 from wargame.classroom.game import FACILITATOR, Classroom, Refused
 from wargame.core import DISCLAIMER
 from wargame.core.ladder import LADDER, Rung
-from wargame.core.options import UsageError
+from wargame.core.options import UsageError, check_writable, refuse_made_by
 from wargame.core.orders import Order
 from wargame.core.packs import load_pack
 from wargame.dashboard.app import CSS, Orders, Theatre
@@ -34,6 +35,7 @@ from wargame.dashboard.server import check_port, serve
 from wargame.dashboard.session import Game
 from wargame.engine.policy import OrderRefused
 
+BRIEFING_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 GAME: Classroom | None = None  # the one shared game of this server, set by cmd_classroom
 REFUSAL = (
     "<h2>This link does not open this game</h2><p>It has no token, or not the token of a team or "
@@ -47,14 +49,15 @@ CLASSROOM_CSS = """
 
 
 # Solara's routes other than the page (solara/server/starlette.py): its assets, its kernel API
-# and its health checks, with the methods they answer. Solara serves the page at every other
-# path (``/{fullpath:path}``, so ``//`` and ``/anything`` too), and at these paths for any other
-# method: whatever is not listed here needs a valid token.
+# and its websocket, with the methods they answer. Solara serves the page at every other path
+# (``/{fullpath:path}``, so ``//`` and ``/anything`` too), and at these paths for any other
+# method. Its health checks, which tell anyone the host's CPU and memory, are off.
 OPEN_ROUTES = (
     (re.compile(r"/(static|jupyter/nbextensions|_solara/cdn)/.+"), {"GET", "HEAD"}),
-    (re.compile(r"/jupyter/api/kernels/[^/]+|/readyz|/resourcez"), {"GET", "HEAD"}),
+    (re.compile(r"/jupyter/api/kernels/[^/]+"), {"GET", "HEAD"}),
     (re.compile(r"/_solara/api/(close|evict)/[^/]+"), {"POST"}),
 )
+OFF_ROUTES = ("/readyz", "/resourcez")
 
 
 def is_open(method: str, path: str) -> bool:
@@ -63,27 +66,73 @@ def is_open(method: str, path: str) -> bool:
 
 
 class TokenGate:
-    """ASGI: refuse every HTTP request without a valid token (HTTP 403), except Solara's own
-    assets and API (OPEN_ROUTES); the websocket passes, and the page checks the token again
-    before it shows or does anything."""
+    """ASGI: every request needs a valid token. A page needs it in its link (``?token=``);
+    its answer sets it in a cookie of this server, which the page's assets, API calls and
+    websocket then carry. Anything else is refused (HTTP 403, or a websocket closed before it
+    opens), and Solara's health checks are off (404). The page checks the token again before
+    it shows or does anything."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if (
-            scope["type"] == "http"
-            and GAME is not None
-            and not is_open(scope["method"], scope["path"])
-        ):
-            query = parse_qs(scope.get("query_string", b"").decode())
-            if GAME.role((query.get("token") or [""])[0]) is None:
-                body = f"<!doctype html><title>Refused</title>{REFUSAL}".encode()
-                headers = [(b"content-type", b"text/html; charset=utf-8")]
-                await send({"type": "http.response.start", "status": 403, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
+        if scope["type"] not in ("http", "websocket") or GAME is None:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in OFF_ROUTES:
+            await _answer(send, 404, b"<!doctype html><title>Off</title><p>Not served here.</p>")
+            return
+        cookie = f"wargame-classroom-{(scope.get('server') or ('', 0))[1]}"
+        linked = _query_token(scope)
+        page = scope["type"] == "http" and not is_open(scope["method"], scope["path"])
+        if GAME.role(linked) is not None:
+            send = _setting_cookie(send, cookie, linked)
+        elif page or GAME.role(_cookies(scope).get(cookie)) is None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await _answer(send, 403, f"<!doctype html><title>Refused</title>{REFUSAL}".encode())
+            return
         await self.app(scope, receive, send)
+
+
+def _query_token(scope: dict[str, Any]) -> str:
+    """The token in a request's query; bytes that are not text give no token, not an error."""
+    return token_of(scope.get("query_string", b"").decode("latin-1"))
+
+
+def _cookies(scope: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, text = part.strip().partition("=")
+                found[key] = text
+    return found
+
+
+def _setting_cookie(send: Any, name: str, token: str) -> Any:
+    """``send``, adding the cookie that lets the page's own requests through to its answer."""
+    cookie = f"{name}={token}; Path=/; HttpOnly; SameSite=Strict".encode()
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie)]}
+        await send(message)
+
+    return sending
+
+
+async def _answer(send: Any, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/html; charset=utf-8")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def briefing_html(text: str) -> str:
+    """A briefing's Markdown as HTML: any HTML written in it is shown as text, and the result is
+    set as the element's content (v-html), which Vue never reads as a template."""
+    return BRIEFING_MARKDOWN.render(text)
 
 
 def token_of(search: str | None) -> str:
@@ -164,7 +213,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
     def submit(orders: list[Order], turn: int) -> bool:
         try:
             game.submit(token, orders, turn)
-        except (OrderRefused, Refused) as exc:
+        except (OrderRefused, Refused, UsageError) as exc:  # UsageError: it cannot be saved
             refusal.set(str(exc))
             return False
         refusal.set(None)
@@ -207,7 +256,7 @@ def Team(game: Classroom, side: str, token: str, version: int) -> None:
                 solara.Details("Your briefing", expand=game.turn == 1),
                 solara.Div(classes=["wg-briefing"]),
             ):
-                solara.Markdown(game.pack.briefings[side])
+                solara.HTML(tag="div", unsafe_innerHTML=briefing_html(game.pack.briefings[side]))
         with solara.Column(gap="10px", style={"flex": "1 1 auto", "min-width": "0"}):
             if game.revealed:
                 solara.Info("The facilitator has revealed the whole picture.", dense=True)
@@ -236,7 +285,7 @@ def Controls(game: Classroom, token: str, version: int) -> None:
         try:
             action(token, *args)
             message.set(None)
-        except Refused as exc:
+        except (Refused, UsageError) as exc:  # UsageError: the game cannot be saved
             message.set(str(exc))
 
     # What each button does is fixed when it is drawn (the turn to advance, the state to set),
@@ -336,11 +385,18 @@ def serve_classroom(
     if unknown:
         allowed = ", ".join(playable)
         raise UsageError(f"--teams: {', '.join(unknown)} not playable in {pack.name} ({allowed})")
+    twice = sorted({t for t in teams or [] if (teams or []).count(t) > 1})
+    if twice:
+        raise UsageError(f"--teams: {', '.join(twice)} given more than once; name each side once")
     check_port(host, port)
     started = datetime.now().strftime("%Y-%m-%d_%H%M%S")
     folder = Path(out or f"runs/classroom_{pack.name}_{started}")
     if (folder / "game.json").exists():
         raise UsageError(f"--out {folder}: a game is already saved there; choose another folder")
+    refuse_made_by(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder}: exists and is not a folder")
+    check_writable(folder)
     GAME = Classroom(pack, seed=seed, teams=teams, folder=folder)
     background_png(pack.scenario.spec.map.resolution_deg)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

@@ -92,16 +92,21 @@ class Classroom:
         return self.exercise.fired
 
     # ----- who is who -----
-    def role(self, token: str | None) -> str | None:
-        """The role a token belongs to, or None (compared in constant time)."""
-        if not token:
+    def role(self, token: object) -> str | None:
+        """The role a token belongs to, or None (compared in constant time); anything that is
+        not a token, such as text that cannot be encoded, belongs to no role."""
+        if not isinstance(token, str) or not token:
+            return None
+        try:
+            given = token.encode("utf-8")
+        except UnicodeEncodeError:
             return None
         for role, secret in self.tokens.items():
-            if hmac.compare_digest(secret.encode(), token.encode()):
+            if hmac.compare_digest(secret.encode(), given):
                 return role
         return None
 
-    def _require(self, token: str | None, *roles: str) -> str:
+    def _require(self, token: object, *roles: str) -> str:
         role = self.role(token)
         if role is None or role not in roles:
             raise Refused("this link does not allow that")

@@ -18,9 +18,15 @@ from pydantic import Field, ValidationError
 
 from wargame.core.incidents import INCIDENTS
 from wargame.core.orders import CATALOGUE
-from wargame.core.scenario import LoadedScenario, load_scenario, target_names
+from wargame.core.scenario import (
+    LoadedScenario,
+    beside,
+    load_scenario,
+    shipped,
+    target_names,
+)
 from wargame.core.schema import Identifier, Strict
-from wargame.core.validation import ScenarioError, describe, read_toml
+from wargame.core.validation import ScenarioError, describe, inside, read_text, read_toml
 
 
 class ExerciseInfo(Strict):
@@ -107,19 +113,16 @@ def load_pack(ref: str | Path) -> LoadedPack:
     except ValidationError as exc:
         lines = [f"{path}: {key}: {message}" for key, message in map(describe_pack, exc.errors())]
         raise ScenarioError(lines) from None
-    scenario_ref = spec.exercise.scenario
-    local = path.parent / scenario_ref
+    ref = spec.exercise.scenario
+    found = beside(path, ref, "exercise.scenario")
     try:
-        scenario = load_scenario(str(local) if local.is_file() else scenario_ref)
+        scenario = load_scenario(ref if shipped().get(ref) == found else found)
     except ScenarioError as exc:
         raise ScenarioError([f"{path}: exercise.scenario: {line}" for line in exc.lines]) from None
-    problems = _check(spec, scenario, path.parent)
+    briefings: dict[str, str] = {}
+    problems = _check(spec, scenario, path.parent, briefings)
     if problems:
         raise ScenarioError([f"{path}: {key}: {message}" for key, message in problems])
-    briefings = {
-        role: (path.parent / file).read_text(encoding="utf-8")
-        for role, file in spec.briefings.items()
-    }
     return LoadedPack(spec=spec, folder=path.parent, scenario=scenario, briefings=briefings)
 
 
@@ -127,8 +130,12 @@ def describe_pack(error: dict) -> tuple[str, str]:
     return describe(Pack, error)
 
 
-def _check(pack: Pack, scenario: LoadedScenario, folder: Path) -> list[tuple[str, str]]:
-    """What the schema cannot see: sides, files, incident kinds and orders that must exist."""
+def _check(
+    pack: Pack, scenario: LoadedScenario, folder: Path, briefings: dict[str, str]
+) -> list[tuple[str, str]]:
+    """What the schema cannot see: sides, files, incident kinds and orders that must exist.
+    Each briefing found is read into ``briefings``: a file in the pack's folder (or below it),
+    never one elsewhere on the machine."""
     spec = scenario.spec
     sides = set(spec.actors)
     problems: list[tuple[str, str]] = []
@@ -144,8 +151,16 @@ def _check(pack: Pack, scenario: LoadedScenario, folder: Path) -> list[tuple[str
     for role, file in pack.briefings.items():
         if role != "facilitator" and role not in sides:
             problems.append((f"briefings.{role}", f"unknown side '{role}'"))
-        if not (folder / file).is_file():
+        found = inside(folder, file)
+        if found is None:
+            problems.append((f"briefings.{role}", f"'{file}' is outside the pack's folder"))
+        elif not found.is_file():
             problems.append((f"briefings.{role}", f"no such file '{file}' beside the pack"))
+        else:
+            try:
+                briefings[role] = read_text(found)
+            except ScenarioError as exc:
+                problems.append((f"briefings.{role}", exc.lines[0]))
     for i, inject in enumerate(pack.injects):
         key = f"injects[{i}]"
         if (inject.turn is None) == (inject.when is None):

@@ -25,9 +25,18 @@ from wargame.core.geography import Geography, load_geography
 from wargame.core.incidents import INCIDENTS
 from wargame.core.orders import CATALOGUE, SECTORS, Target
 from wargame.core.schema import Scenario
-from wargame.core.validation import ScenarioError, describe, read_toml
+from wargame.core.validation import (
+    MAX_DEPTH,
+    ScenarioError,
+    check_bounds,
+    describe,
+    inside,
+    read_toml,
+)
 
 COMMAND_LINE = "--set"
+MAX_EXTENDS = 16  # files in a chain of extends; the shipped ones use 2
+MAX_KEY_LENGTH = 200  # characters of a dotted key given as an override
 
 
 @dataclass
@@ -64,11 +73,9 @@ def shipped() -> dict[str, Path]:
     }
 
 
-def resolve_path(ref: str, relative_to: Path | None = None) -> Path:
+def resolve_path(ref: str) -> Path:
     """A scenario reference is a path to a file or the name of a shipped scenario."""
     candidate = Path(ref)
-    if relative_to is not None and not candidate.is_absolute():
-        candidate = relative_to / candidate
     if candidate.suffix == ".toml" or candidate.exists():
         if not candidate.is_file():
             raise ScenarioError([f"{ref}: no such scenario file"])
@@ -76,9 +83,14 @@ def resolve_path(ref: str, relative_to: Path | None = None) -> Path:
     known = shipped()
     if ref in known:
         return known[ref]
-    hint = difflib.get_close_matches(ref, list(known), n=1)
-    tip = f" (did you mean '{hint[0]}'?)" if hint else f" (shipped: {', '.join(known)})"
-    raise ScenarioError([f"{ref}: no such scenario file or shipped scenario{tip}"])
+    raise ScenarioError([f"{ref}: no such scenario file or shipped scenario{_hint(ref)}"])
+
+
+def _hint(ref: str) -> str:
+    """The shipped scenario a misspelt name may mean, or the list of them."""
+    known = list(shipped())
+    hint = difflib.get_close_matches(ref, known, n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else f" (shipped: {', '.join(known)})"
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -97,23 +109,49 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 Layer = tuple[Path, dict[str, Any]]  # a file and what it says, before merging
 
 
-def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> list[Layer]:
-    """The file and the files it extends, the file itself first."""
-    if path.resolve() in seen:
-        chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
-        raise ScenarioError([f"{path}: scenario.extends: circular: {chain}"])
-    raw = read_toml(path)
-    info = raw.get("scenario")
-    parent_ref = info.get("extends") if isinstance(info, dict) else None
-    if parent_ref is None:
-        return [(path, raw)]
-    if not isinstance(parent_ref, str):
-        raise ScenarioError([f"{path}: scenario.extends: must be a scenario name or path"])
-    try:
-        parent_path = resolve_path(parent_ref, relative_to=path.parent)
-    except ScenarioError as exc:
-        raise ScenarioError([f"{path}: scenario.extends: {line}" for line in exc.lines]) from None
-    return [(path, raw), *_read_with_parents(parent_path, (*seen, path.resolve()))]
+def _read_with_parents(path: Path) -> list[Layer]:
+    """The file and the files it extends, the file itself first. A file extends a shipped
+    scenario or a file beside it or below it, never any other file on the machine."""
+    layers: list[Layer] = []
+    seen: list[Path] = []
+    while True:
+        if path.resolve() in seen:
+            chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
+            raise ScenarioError([f"{path}: scenario.extends: circular: {chain}"])
+        if len(seen) == MAX_EXTENDS:
+            raise ScenarioError(
+                [f"{path}: scenario.extends: a chain of more than {MAX_EXTENDS} files"]
+            )
+        raw = read_toml(path)
+        layers.append((path, raw))
+        seen.append(path.resolve())
+        info = raw.get("scenario")
+        parent_ref = info.get("extends") if isinstance(info, dict) else None
+        if parent_ref is None:
+            return layers
+        path = beside(path, parent_ref)
+
+
+def beside(path: Path, ref: Any, key: str = "scenario.extends") -> Path:
+    """The scenario that the file ``path`` names at ``key``: a file in its folder (or below
+    it), or a shipped scenario's name; never any other file on the machine."""
+    if not isinstance(ref, str):
+        raise ScenarioError([f"{path}: {key}: must be a scenario name or path"])
+    local = inside(path.parent, ref)
+    if local is not None and local.is_file():
+        return local
+    if ref in shipped():
+        return shipped()[ref]
+    if local is None:
+        raise ScenarioError(
+            [
+                f"{path}: {key}: '{ref}' is outside this file's folder; name a shipped scenario "
+                "or a file beside this one (or below it)"
+            ]
+        )
+    raise ScenarioError(
+        [f"{path}: {key}: no such file beside this one, nor shipped scenario '{ref}'{_hint(ref)}"]
+    )
 
 
 def _merged(layers: list[Layer]) -> dict[str, Any]:
@@ -151,12 +189,34 @@ def parse_override(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise ScenarioError(
-            [f"{COMMAND_LINE} {text}: expected KEY=VALUE, e.g. actors.iran.resolve=0.8"]
+            [f"{COMMAND_LINE} {text[:60]}: expected KEY=VALUE, e.g. actors.iran.resolve=0.8"]
         )
+    check_key(key, f"{COMMAND_LINE} {_short(key)}")
     try:
-        return key, tomllib.loads(f"v = {value.strip()}")["v"]
+        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         return key, value.strip()
+    except RecursionError:
+        raise ScenarioError(
+            [f"{COMMAND_LINE} {_short(key)}: nested more than {MAX_DEPTH} levels deep"]
+        ) from None
+    check_bounds(parsed, f"{COMMAND_LINE} {_short(key)}")
+    return key, parsed
+
+
+def check_key(key: str, name: str) -> None:
+    """An override's dotted key: at most ``MAX_KEY_LENGTH`` characters and ``MAX_DEPTH`` parts."""
+    if len(key) > MAX_KEY_LENGTH or key.count(".") >= MAX_DEPTH:
+        raise ScenarioError(
+            [
+                f"{name}: a key has at most {MAX_KEY_LENGTH} characters and {MAX_DEPTH} parts "
+                f"(this one: {len(key):,} characters, {key.count('.') + 1:,} parts)"
+            ]
+        )
+
+
+def _short(key: str) -> str:
+    return key if len(key) <= 60 else key[:57] + "..."
 
 
 # Tables of named entities (actors, sites, ...): an override may change one, never invent one.
@@ -214,7 +274,11 @@ def load_scenario(
     origin = str(path) if by_path else str(ref)
     layers = _read_with_parents(path)
     raw = _merged(layers)
-    names = {key: (given or {}).get(key, f"{COMMAND_LINE} {key}") for key in overrides or {}}
+    names = {
+        key: (given or {}).get(key, f"{COMMAND_LINE} {_short(key)}") for key in overrides or {}
+    }
+    for key, name in names.items():
+        check_key(key, name)
     for key, value in (overrides or {}).items():
         _apply_override(raw, key, value, names[key])
 

@@ -30,6 +30,7 @@ import solara.lab
 from wargame.core import DISCLAIMER
 from wargame.core.incidents import INCIDENTS
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
+from wargame.core.options import from_json, to_json
 from wargame.core.orders import CATALOGUE, STANDING, Order
 from wargame.core.scenario import LoadedScenario, ScenarioError, load_scenario, shipped
 from wargame.dashboard.map_drawing import background_png, legend_html
@@ -156,7 +157,7 @@ def served() -> Served:
     return Served(
         os.environ.get(ENV_SCENARIO, "may2019"),
         int(os.environ.get(ENV_SEED, "1")),
-        json.loads(os.environ.get(ENV_SET, "{}")),
+        json.loads(os.environ.get(ENV_SET, "{}"), object_hook=from_json),
     )
 
 
@@ -757,7 +758,7 @@ def serve_dashboard(
     check_port(host, port)
     os.environ[ENV_SCENARIO] = scenario
     os.environ[ENV_SEED] = str(seed)
-    os.environ[ENV_SET] = json.dumps(overrides)
+    os.environ[ENV_SET] = json.dumps(overrides, default=to_json)
     background_png(loaded.spec.map.resolution_deg)  # drawn before the first tab asks for it
     url = f"http://{host}:{port}"
     serve(

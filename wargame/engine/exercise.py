@@ -32,6 +32,8 @@ class Exercise:
             raise ValueError(
                 f"not playable in {pack.name}: {', '.join(unknown)} (playable: {playable})"
             )
+        if len(set(self.teams)) < len(self.teams):
+            raise ValueError(f"a side is given to more than one team: {', '.join(self.teams)}")
         self.players = {side: HumanPolicy() for side in self.teams}
         self.model = WargameModel(pack.scenario, seed=seed, days=pack.days, players=self.players)
         self.turn = 1

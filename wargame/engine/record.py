@@ -216,14 +216,18 @@ class Record:
         return buffer.getvalue()
 
     def write(self, out_dir: Path) -> None:
-        """Write summary.json, events.jsonl, daily.csv and orders.jsonl, each atomically;
-        summary.json comes last, so its presence means the run's files are complete."""
-        atomic.write_text(out_dir / "events.jsonl", self.events_jsonl())
-        atomic.write_text(out_dir / "daily.csv", self.daily_csv())
-        atomic.write_text(
-            out_dir / "orders.jsonl", "".join(json.dumps(o) + "\n" for o in self.orders)
+        """Write summary.json, events.jsonl, daily.csv and orders.jsonl together (all of them
+        or, if the disk fails, none); summary.json comes last, so its presence means the
+        run's files are complete."""
+        atomic.write_together(
+            out_dir,
+            {
+                "events.jsonl": self.events_jsonl(),
+                "daily.csv": self.daily_csv(),
+                "orders.jsonl": "".join(json.dumps(o) + "\n" for o in self.orders),
+                "summary.json": json.dumps(self.summary(), indent=2) + "\n",
+            },
         )
-        atomic.write_text(out_dir / "summary.json", json.dumps(self.summary(), indent=2) + "\n")
 
 
 def _plain(value: Any) -> Any:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from wargame.core.options import from_json, to_json
 from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
 from wargame.engine.model import WargameModel
@@ -31,7 +32,8 @@ def archive(model: WargameModel, game: dict[str, Any]) -> bytes:
         model.record.write(Path(folder))
         for path in sorted(Path(folder).iterdir()):
             zf.write(path, path.name)
-        zf.writestr(GAME_FILE, json.dumps({**game, "days_played": model.day}, indent=2) + "\n")
+        game = {**game, "days_played": model.day}
+        zf.writestr(GAME_FILE, json.dumps(game, indent=2, default=to_json) + "\n")
     return buffer.getvalue()
 
 
@@ -44,7 +46,7 @@ def read(source: str | Path | bytes) -> tuple[dict[str, Any], list[dict[str, Any
     else:
         texts = {p.name: p.read_text(encoding="utf-8") for p in Path(source).iterdir()}
     orders = [json.loads(line) for line in texts["orders.jsonl"].splitlines() if line]
-    return json.loads(texts[GAME_FILE]), orders, texts["events.jsonl"]
+    return json.loads(texts[GAME_FILE], object_hook=from_json), orders, texts["events.jsonl"]
 
 
 def players(orders: list[dict[str, Any]], sides: list[str]) -> dict[str, ReplayPolicy]:

@@ -11,28 +11,35 @@ games stayed below it"), the learning objectives and the debrief questions.
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from pydantic import BaseModel, ConfigDict, Field
 
+from wargame.batch.store import why
 from wargame.core import atomic
 from wargame.core.incidents import Event
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
 from wargame.core.options import UsageError
 from wargame.core.orders import Order
 from wargame.core.packs import LoadedPack, load_pack
+from wargame.core.validation import shape_problem
 from wargame.engine.exercise import play_by_computer
 from wargame.engine.model import WargameModel
 from wargame.engine.narrative import Narrator
-from wargame.reports.document import e, image, page, png
+from wargame.reports.document import e, image, output, page, png
 
+DEBRIEF = "Debrief"  # how its title starts
+MAX_RUNS = 10_000  # computer-played games: an hour on 2 cores, well past a stable comparison
 CURVE_CAPTION = (
     "The escalation rung day by day: your game (line) against the middle half and the middle 90% "
     "of {runs} computer-played games (bands)."
@@ -62,23 +69,93 @@ def write_debrief(folder: Path, runs: int, out_name: str | None = None) -> Path:
     """``wargame debrief``: the after-action report of a game folder; returns its path."""
     if not (folder / "game.json").is_file():
         raise UsageError(f"{folder}: no game.json; give a folder written by 'wargame classroom'")
-    out = Path(out_name) if out_name else folder / "debrief.html"
-    if out.is_dir():
-        raise UsageError(f"--out {out}: is a folder; give the HTML file to write")
+    if runs > MAX_RUNS:
+        raise UsageError(f"--runs {runs}: at most {MAX_RUNS:,} computer-played games to compare")
+    out = output(out_name, folder / "debrief.html", DEBRIEF)
     print(f"Playing the exercise {runs} times with the computer on every side...", flush=True)
     atomic.write_text(out, build(folder, runs))
     return out
 
 
+class _Saved(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SavedOrder(_Saved):
+    actor: str
+    kind: str
+    target: str | None = None
+    via: str | None = None
+    explanation: str = ""
+
+
+class SavedNews(_Saved):
+    turn: int
+    day: int
+    text: str
+
+
+class SavedDecision(_Saved):
+    turn: int
+    side: str
+    orders: list[SavedOrder]
+    submitted: bool | None = None  # absent from games saved before it was recorded
+
+
+class SavedGame(_Saved):
+    """What the debrief reads of game.json: a file of another shape is refused."""
+
+    pack_folder: str
+    seed: Annotated[int, Field(ge=0)]
+    teams: list[str]
+    turn: Annotated[int, Field(ge=1)]
+    days_per_turn: Annotated[int, Field(ge=1)]
+    day: Annotated[int, Field(ge=0)]
+    news: list[SavedNews]
+    decisions: list[SavedDecision]
+
+
 def read_game(folder: Path) -> ClassGame:
-    state = json.loads((folder / "game.json").read_text(encoding="utf-8"))
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    events = []
-    for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines():
-        fields = json.loads(line)
-        events.append(Event(**{**fields, "cell": tuple(fields["cell"])}))
-    rungs = pd.read_csv(folder / "daily.csv", usecols=["rung"])["rung"].astype(int).tolist()
+    """The game folder's files, or one line naming the file that is missing or malformed."""
+    state = _read(folder / "game.json", json.loads)
+    problem = shape_problem(SavedGame, state)
+    if problem:
+        raise UsageError(f"{folder / 'game.json'}: not a classroom game ({problem})")
+    state = SavedGame.model_validate(state).model_dump()
+    summary = _read(folder / "summary.json", json.loads)
+    if not isinstance(summary, dict) or not isinstance(summary.get("peak_rung"), int):
+        raise UsageError(f"{folder / 'summary.json'}: not a run's summary (no peak_rung)")
+    events = _read(folder / "events.jsonl", _events)
+    daily = _read(
+        folder / "daily.csv", lambda text: pd.read_csv(io.StringIO(text), usecols=["rung"])
+    )
+    rungs = daily["rung"].astype(int).tolist()
     return ClassGame(state, summary, events, rungs)
+
+
+def _events(text: str) -> list[Event]:
+    return [
+        Event(**{**fields, "cell": tuple(fields["cell"])})
+        for fields in map(json.loads, text.splitlines())
+    ]
+
+
+def _rungs(text: str) -> list[int]:
+    return pd.read_csv(io.StringIO(text), usecols=["rung"])["rung"].astype(int).tolist()
+
+
+def _read[T](path: Path, parse: Callable[[str], T]) -> T:
+    """A file of the game folder parsed, or one line naming it and saying what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: missing; the game folder is not whole") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return parse(text)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UsageError(f"{path}: cannot be read ({type(exc).__name__}: {why(exc)})") from None
 
 
 def _played(job: tuple[str, int, int]) -> Played:
@@ -122,7 +199,7 @@ def build(folder: Path, runs: int) -> str:
     info = pack.spec.exercise
     teams = ", ".join(narrator.name(t) for t in game.state["teams"]) or "none (computer only)"
     body = [
-        f"<h1>Debrief: {e(info.title)}</h1>",
+        f"<h1>{DEBRIEF}: {e(info.title)}</h1>",
         f"<p>{e(info.summary)}</p>",
         "<table class='facts'>"
         f"<tr><th>Teams</th><td>{e(teams)}</td></tr>"
@@ -143,7 +220,7 @@ def build(folder: Path, runs: int) -> str:
         "<h2>Questions for the debrief</h2>",
         "<ol>" + "".join(f"<li>{e(q)}</li>" for q in pack.spec.debrief.questions) + "</ol>",
     ]
-    return page(f"Debrief: {info.title}", "\n".join(body))
+    return page(f"{DEBRIEF}: {info.title}", "\n".join(body))
 
 
 def _outcomes_table(outcome: str, games: list[Played]) -> str:

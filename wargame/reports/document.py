@@ -9,11 +9,15 @@ from __future__ import annotations
 import base64
 import html
 import io
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from wargame.core import DISCLAIMER
+from wargame.core.options import UsageError, check_writable
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 980px;
@@ -37,6 +41,12 @@ def e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def plain_text() -> AbstractContextManager[None]:
+    """Charts drawn in this block show every label as plain text: a '$' in a swept value or a
+    name is a dollar sign, never the start of mathematics (which may not even parse)."""
+    return matplotlib.rc_context({"text.parse_math": False})
+
+
 def png(fig: Figure) -> bytes:
     """A matplotlib figure as PNG bytes, the same bytes for the same figure (no time stamp)."""
     buffer = io.BytesIO()
@@ -53,10 +63,36 @@ def image(data: bytes, caption: str) -> str:
     )
 
 
+HEAD = "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'><title>"
+
+
 def page(title: str, body: str) -> str:
     """The whole document, with the caveat every result carries."""
     return (
-        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{e(title)}</title><style>{CSS}</style></head><body>\n{body}\n"
+        f"{HEAD}{e(title)}</title><style>{CSS}</style></head><body>\n{body}\n"
         f"<p class='caveat'>{e(DISCLAIMER)}</p>\n</body></html>\n"
     )
+
+
+def output(text: str | None, default: Path, kind: str) -> Path:
+    """The file a document is written to: ``default``, or the ``--out`` file given in
+    ``text``, named .html. It may replace only a document of the same kind (one whose title
+    starts with ``kind``), never a file another command made, and its folder must take a file."""
+    out = default if text is None else Path(text)
+    where = str(out) if text is None else f"--out {out}"
+    if out.is_dir():
+        raise UsageError(f"{where}: is a folder; give the HTML file to write")
+    if out.suffix.lower() != ".html":
+        raise UsageError(f"{where}: give a file name ending in .html (the document is HTML)")
+    if out.exists() and not _starts(out, f"{HEAD}{e(kind)}"):
+        raise UsageError(f"{where}: exists and is not a {kind.lower()} document; choose another")
+    check_writable(out.parent, where)
+    return out
+
+
+def _starts(path: Path, prefix: str) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(prefix.encode())) == prefix.encode()
+    except OSError:
+        return False

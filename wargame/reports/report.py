@@ -7,7 +7,6 @@ time, so a report of ten thousand runs needs little memory.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +36,11 @@ from wargame.reports.charts import (
     sensitivity_chart,
     stacked_bars,
 )
-from wargame.reports.document import e, image, page
+from wargame.reports.document import e, image, output, page, plain_text
 
 MAX_PANELS = 8  # swept combinations drawn one by one; beyond this, all runs together
 BINS = 5  # a varied key's range is cut into this many bins for the outcome bars
+REPORT = "Batch report"  # how its title starts
 
 
 def write_report(folder: Path, out_name: str | None = None) -> Path:
@@ -51,57 +51,34 @@ def write_report(folder: Path, out_name: str | None = None) -> Path:
                 f"{folder}: no {name}; give a folder written by a finished 'wargame batch' "
                 "(complete an interrupted one with --resume)"
             )
-    out = _output(out_name, folder)
-    html = build(folder)
-    try:
-        atomic.write_text(out, html)
-    except OSError as exc:
-        raise UsageError(f"--out {out}: cannot write it: {exc.strerror or exc}") from None
-    return out
-
-
-def _output(text: str | None, folder: Path) -> Path:
-    """The file to write: an HTML file whose folder exists or can be made. The report never
-    replaces anything else, such as the batch's own tables."""
-    if text is None:
-        return folder / "report.html"
-    out = Path(text)
-    if out.is_dir():
-        raise UsageError(f"--out {out}: is a folder; give the HTML file to write")
-    if out.suffix.lower() != ".html":
-        raise UsageError(f"--out {out}: give a file name ending in .html (the report is HTML)")
-    existing = next(parent for parent in out.absolute().parents if parent.exists())
-    if not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is a file, not a folder")
+    out = output(out_name, folder / "report.html", REPORT)
+    atomic.write_text(out, build(folder))
     return out
 
 
 def build(folder: Path) -> str:
     """The whole document."""
-    with batch_store.reading(folder / batch_store.MANIFEST):
-        manifest = json.loads((folder / batch_store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = batch_store.read_manifest(folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
+    batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     ok = finished(runs)
     if ok.empty:
         raise UsageError(f"{folder}: no run of this batch finished; see the 'error' column")
-    sens_path = folder / batch_store.SENSITIVITY
-    sensitivity = None
-    if sens_path.exists():
-        with batch_store.reading(sens_path):
-            sensitivity = json.loads(sens_path.read_text(encoding="utf-8"))
+    sensitivity = batch_store.read_sensitivity(folder)
     groups = _groups(manifest, ok)
     daily = folder / batch_store.DAILY
-    sections = [
-        _header(manifest, runs, ok),
-        _outcomes_section(manifest, ok),
-        _escalation_section(ok, groups, daily if daily.exists() else None),
-        _metrics_section(ok),
-    ]
-    if sensitivity:
-        sections.append(_sensitivity_section(sensitivity))
+    with plain_text():
+        sections = [
+            _header(manifest, runs, ok),
+            _outcomes_section(manifest, ok),
+            _escalation_section(ok, groups, daily if daily.exists() else None),
+            _metrics_section(ok),
+        ]
+        if sensitivity:
+            sections.append(_sensitivity_section(sensitivity))
     sections.append(_definitions())
-    title = f"Batch report: {manifest['scenario_name']}, {len(runs)} runs"
+    title = f"{REPORT}: {manifest['scenario_name']}, {len(runs)} runs"
     return page(title, f"<h1>{e(title)}</h1>{''.join(sections)}")
 
 
