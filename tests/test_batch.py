@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, batch_cli, run_cli, same_files
 
 from wargame.batch import runner as batch
 from wargame.batch import sensitivity
@@ -34,18 +34,6 @@ from wargame.engine.model import WargameModel
 from wargame.reports import charts as report_charts
 
 SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
-TABLES = ("runs.parquet", "daily.parquet")
-
-
-def batch_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    result = run_cli("batch", *args, cwd=REPO, timeout=timeout)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def same_files(a: Path, b: Path, names: tuple[str, ...] = TABLES) -> None:
-    for name in names:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")

@@ -206,8 +206,8 @@ def _breakdowns(manifest: dict[str, Any], ok: pd.DataFrame) -> dict[str, list[Pa
             out[key] = [(str(v), g) for v, g in ok.groupby(key, sort=True)]
             continue
         whole = bool((values == values.round()).all())
-        edges = nice_edges(values.min(), values.max(), BINS, whole)
-        edges = np.unique(np.clip(edges, values.min(), values.max()))
+        low, high = manifest["vary"].get(key, (values.min(), values.max()))  # a range as given
+        edges = np.unique(np.clip(nice_edges(low, high, BINS, whole), low, high))
         index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
         out[key] = [(_bin_label(edges, i, whole), g) for i, g in ok.groupby(index, sort=True)]
     return out
@@ -218,7 +218,7 @@ def _bin_label(edges: np.ndarray, i: int, whole: bool) -> str:
     whole numbers the first and last it holds, ``10 to 19``."""
     last = i == len(edges) - 2
     high = edges[i + 1] if last or not whole else edges[i + 1] - 1
-    return f"{edges[i]:g} to {high:g}"
+    return f"{edges[i]:.3g} to {high:.3g}"
 
 
 def _escalation_section(ok: pd.DataFrame, groups: Groups, daily: Path | None) -> str:
