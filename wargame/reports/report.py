@@ -111,14 +111,16 @@ def build(folder: Path, manifest: dict[str, Any], runs: pd.DataFrame, target: Me
             sensitivity = json.loads(sens_path.read_text(encoding="utf-8"))
     groups = _groups(manifest, ok)
     breakdowns = _breakdowns(manifest, ok)
+    loaded, note = _scenario_of(manifest)
+    names = {aid: a.name for aid, a in loaded.spec.actors.items()} if loaded else {}
     daily = folder / batch_store.DAILY
     sections = [
         _header(manifest, runs, ok),
-        _keys_section(manifest),
+        _keys_section(manifest, loaded, note, names),
         _outcomes_section(ok, breakdowns),
         _escalation_section(ok, groups, daily if daily.exists() else None),
         _metrics_section(ok),
-        *(_by_key_section(key, parts) for key, parts in breakdowns.items()),
+        *(_by_key_section(key, parts, names) for key, parts in breakdowns.items()),
         _noise_section(ok, manifest),
     ]
     if sensitivity:
@@ -266,14 +268,14 @@ def _metrics_section(ok: pd.DataFrame) -> str:
     )
 
 
-def _keys_section(manifest: dict[str, Any]) -> str:
+def _keys_section(
+    manifest: dict[str, Any], loaded: LoadedScenario | None, note: str, names: dict[str, str]
+) -> str:
     """What each changed key means, its unit, its value in the scenario and where that value
     comes from, and the values this batch gave it."""
     keys = changed_keys(manifest)
     if not keys:
         return ""
-    loaded, note = _scenario_of(manifest)
-    names = {aid: a.name for aid, a in loaded.spec.actors.items()} if loaded else {}
     rows = ""
     for key in keys:
         entry = describe(key, names)
@@ -335,7 +337,7 @@ def _source(loaded: LoadedScenario | None, key: str) -> str:
     return cited + (f"<br><span class='note'>{e(source.note)}</span>" if source.note else "")
 
 
-def _by_key_section(key: str, groups: list[Part]) -> str:
+def _by_key_section(key: str, groups: list[Part], names: dict[str, str]) -> str:
     """The key metrics, their histograms and the incidents of each value of a key, and which
     side opened a direct exchange: what lies behind a difference in the outcomes."""
     head = "".join(f"<th>{e(label)}</th>" for label, _ in groups)
@@ -356,7 +358,7 @@ def _by_key_section(key: str, groups: list[Part]) -> str:
             f"Distribution of the key metrics for each value of {key} (% of that value's runs "
             "in each bin).",
         ),
-        _incidents_table(key, groups),
+        _incidents_table(key, groups, names),
     ]
     return "".join(parts)
 
@@ -371,7 +373,7 @@ def _metric_cell(m: pd.Series, runs: int) -> str:
     )
 
 
-def _incidents_table(key: str, groups: list[Part]) -> str:
+def _incidents_table(key: str, groups: list[Part], names: dict[str, str]) -> str:
     """Incidents per run by kind for each value, the kinds that differ most first, and which
     side of the key pair struck the other first."""
     means = incident_means(groups)
@@ -385,7 +387,7 @@ def _incidents_table(key: str, groups: list[Part]) -> str:
     )
     opened = opened_by(groups)
     rows += "".join(
-        f"<tr><td>direct exchange opened by {e(side)}</td>"
+        f"<tr><td>direct exchange opened by {e(names.get(side, side))}</td>"
         + "".join(f"<td>{_pct(share)}</td>" for share in row)
         + "</tr>"
         for side, row in opened.iterrows()
