@@ -150,7 +150,7 @@ def _whole(values: pd.Series) -> bool:
     return bool((values == values.round()).all())
 
 
-def histograms(series: dict[str, pd.DataFrame]) -> bytes:
+def histograms(series: dict[str, pd.DataFrame], key: str = "") -> bytes:
     """Each key metric's distribution, one panel per metric with a labelled x axis (the metric
     and its unit) and y axis (% of runs): one step line for each group of runs (each value of a
     swept key), or bars for a single group; bins at round numbers, shared by the groups."""
@@ -184,8 +184,8 @@ def histograms(series: dict[str, pd.DataFrame]) -> bytes:
         ax.set_visible(False)
     if not single:
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5),
-                   fontsize=7)  # fmt: skip
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
+                   fontsize=7, title=key, title_fontsize=7)  # fmt: skip
     return png(fig)
 
 

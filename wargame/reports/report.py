@@ -354,7 +354,7 @@ def _by_key_section(key: str, groups: list[Part], names: dict[str, str]) -> str:
         "<p class='note'>Mean, and 5% to 95% of the runs in brackets; a metric that only some "
         "runs have (the day of the first direct strike) says in how many.</p>",
         image(
-            histograms({f"{key} = {label}": g for label, g in groups}),
+            histograms(dict(groups), key),
             f"Distribution of the key metrics for each value of {key} (% of that value's runs "
             "in each bin).",
         ),
