@@ -25,6 +25,21 @@ def run_cli(
     )
 
 
+TABLES = ("runs.parquet", "daily.parquet")
+
+
+def batch_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``wargame batch`` as a user runs it; it never shows a traceback."""
+    result = run_cli("batch", *args, cwd=REPO, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def same_files(a: Path, b: Path, names: tuple[str, ...] = TABLES) -> None:
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
 @pytest.fixture
 def scenario_file(tmp_path: Path):
     """Write a scenario file (dedented) and return its path."""

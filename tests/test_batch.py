@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, batch_cli, run_cli, same_files
 
 from wargame.batch import runner as batch
 from wargame.batch import sensitivity
 from wargame.batch.design import MORRIS_MEANING, make_plan, run_seed
-from wargame.batch.runner import flatten
+from wargame.batch.store import flatten
 from wargame.batch.summary import render
 from wargame.cli import main
 from wargame.core.scenario import load_scenario
@@ -35,18 +35,6 @@ from wargame.engine.model import WargameModel
 from wargame.reports import charts as report_charts
 
 SMALL = ["may2019", "--runs", "12", "--days", "30", "--seed", "7"]
-TABLES = ("runs.parquet", "daily.parquet")
-
-
-def batch_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    result = run_cli("batch", *args, cwd=REPO, timeout=timeout)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def same_files(a: Path, b: Path, names: tuple[str, ...] = TABLES) -> None:
-    for name in names:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +270,7 @@ BAD = {
         "valid integer",
     ),
     "sobol without vary": (["--design", "sobol", "--runs", "16"], "needs at least one --vary"),
-    "vary without design": (["--vary", "actors.iran.resolve=0.1:0.9"], "--design sobol or"),
+    "vary without design": (["--vary", "actors.iran.resolve=0.1:0.9"], "--design lhs, sobol or"),
     "sobol not a power of 2": (
         ["--design", "sobol", "--vary", "actors.iran.resolve=0.1:0.9"],
         "power of 2",
@@ -366,6 +354,7 @@ def test_the_summary_says_in_how_many_runs_a_metric_has_a_value() -> None:
         }
     )
     manifest = {"scenario_name": "x", "days": 40, "seed": 1, "design": "grid", "sweep": {}}
+    manifest["runs"] = 3
     text = render({**manifest, "vary": {}}, runs, None)
     line = next(ln for ln in text.splitlines() if "first direct strike" in ln)
     assert line.endswith("in 2 of 3 runs"), line
@@ -574,7 +563,7 @@ def test_a_scheduler_that_dies_mid_batch_is_one_line_and_the_runs_are_kept(tmp_p
         os.killpg(scheduler.pid, signal.SIGKILL)
         _, err = process.communicate(timeout=120)
     assert process.returncode == 1
-    lines = err.strip().splitlines()
+    lines = [line for line in err.strip().splitlines() if " runs (" not in line]  # progress
     assert len(lines) == 2 and lines[0].startswith("may2019: 400 runs"), err
     assert lines[1].startswith(f"error: the Dask cluster at {address} went away ("), err
     assert lines[1].endswith(f"finished runs are kept in {out}: complete the batch with the "
@@ -592,7 +581,7 @@ def test_a_cluster_without_workers_is_refused_before_anything_is_written(
     assert capsys.readouterr().err.splitlines() == [
         f"waiting up to 1 s for a worker to join the Dask cluster at {address}",
         f"error: --scheduler {address}: no worker joined in 1 s; "
-        f"start some with 'dask worker {address}'",
+        f"start some with 'dask worker {address} --nthreads 1'",
     ]
     assert not out.exists()
 
@@ -682,7 +671,7 @@ def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
     x = plan.design_matrix()
     moves = np.abs(np.diff(x.reshape(4, 3, 2), axis=1)) / [0.7, 50]  # within each trajectory
     assert np.unique(moves.round(9)).tolist() == [0, round(2 / 3, 9)]
-    found = sensitivity._indices(plan, 3 * x[:, 0] - 0.1 * x[:, 1])
+    found = sensitivity._indices(plan, "morris", 3 * x[:, 0] - 0.1 * x[:, 1])
     assert found["mu_star"]["actors.iran.resolve"] == pytest.approx(3 * 0.7)
     assert found["mu_star"]["rules.decisions.memory_days"] == pytest.approx(0.1 * 50)
     assert "2/3 of its range" in MORRIS_MEANING
@@ -774,11 +763,10 @@ def test_runs_of_different_lengths_are_drawn_with_gaps_and_described_as_a_range(
 
     runs = pd.read_parquet(out / "runs.parquet")
     groups = [(str(d), g["run"].to_numpy()) for d, g in runs.groupby("scenario.days")]
-    short, long = report_charts.fan_lines(out / "daily.parquet", groups, 6)
-    for name, line in short.items():
-        assert np.isfinite(line[:4]).all() and np.isnan(line[4:]).all(), name
-    for name, line in long.items():
-        assert np.isfinite(line).all() and (line <= 8).all(), name
+    short, long = report_charts.rung_shares(out / "daily.parquet", groups, 6)
+    assert np.isfinite(short[:4]).all() and np.isnan(short[4:]).all()
+    assert np.isfinite(long).all() and (long[:, 0] == 1).all()  # every run is at rung 0 or above
+    assert (np.diff(long, axis=1) <= 0).all()  # at or above a rung: fewer, the higher the rung
 
 
 def test_a_manifest_or_table_of_another_shape_is_named_in_one_line(

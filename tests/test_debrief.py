@@ -90,6 +90,11 @@ def test_the_debrief_command(game_folder, tmp_path):
     done = run_cli("debrief", str(game_folder), "--runs", "6", "--out", str(out), timeout=300)
     assert done.returncode == 0, done.stderr
     assert out.read_text().startswith("<!doctype html>")
+    # standard error is no terminal here: a line of progress, with the rate, every few percent
+    lines = [line for line in done.stderr.splitlines() if line.startswith("computer-played")]
+    assert (
+        lines[-1].startswith("computer-played games: 6/6 games (100%), ") and "games/s" in lines[-1]
+    )
     missing = run_cli("debrief", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no game.json" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -498,7 +498,7 @@ def test_strikes_on_militias_weaken_them_and_strikes_on_states_are_direct_exchan
     assert on_state.rung == Rung.LIMITED_DIRECT and escalation.is_direct(model, on_state)
     on_state.day = 5
     model.record.add(on_state)
-    assert model.record.direct_exchange_day == 5
+    assert model.record.direct_exchange_day == 5 and model.record.direct_exchange_by == "us"
 
 
 # ----- diplomacy -----

@@ -170,11 +170,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     plan = make_plan(
         args.scenario,
         runs=args.runs,
+        reps=args.reps,
         overrides=overrides_from(args),
         days=args.days,
         sweeps=args.sweep,
         varies=args.vary,
+        points=args.points,
         design=args.design,
+        metrics=args.metric,
         seed=args.seed,
         daily=not args.no_daily,
     )
@@ -184,9 +187,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from wargame.batch.discovery import target_metric
     from wargame.reports.report import write_report
 
-    print(f"Report: {write_report(Path(args.folder), args.out)}")
+    target = target_metric(args.outcome, args.metric)
+    print(f"Report: {write_report(Path(args.folder), args.out, target)}")
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from wargame.batch.discovery import discover_folder
+
+    print(discover_folder(Path(args.folder), args.outcome, args.metric, args.boxes))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from wargame.batch.export import export_csv
+
+    for path in export_csv(Path(args.folder), args.out):
+        print(f"Wrote {path}")
     return 0
 
 
@@ -261,7 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = sub.add_parser("batch", help="run many seeded runs, locally or on a Dask cluster")
     _scenario_arg(batch)
-    batch.add_argument("--runs", type=_positive, required=True, help="number of runs")
+    batch.add_argument(
+        "--runs",
+        type=_positive,
+        help="runs of each swept combination (grid), or the size of a sampled design",
+    )
+    batch.add_argument(
+        "--reps", type=_positive, help="runs of each design point, each with its own seed"
+    )
     batch.add_argument("--days", type=_positive, help="length of each run")
     batch.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
     _set_arg(batch)
@@ -275,9 +302,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--vary",
         action="append",
         metavar="KEY=LOW:HIGH",
-        help="vary a numeric key over a range, for --design sobol or morris (repeatable)",
+        help="vary a numeric key over a range, for --design lhs, sobol or morris (repeatable)",
     )
-    batch.add_argument("--design", choices=("grid", "sobol", "morris"), default="grid")
+    batch.add_argument("--design", choices=("grid", "lhs", "sobol", "morris"), default="grid")
+    batch.add_argument(
+        "--points",
+        metavar="FILE.csv",
+        help="run the parameter sets of a CSV file: a header of keys, a row per point",
+    )
+    batch.add_argument(
+        "--metric",
+        action="append",
+        metavar="METRIC",
+        help="what the sensitivity analysis measures (repeatable), e.g. peak_rung, "
+        "outcome=limited_exchange or 'peak_rung>=6' (default: five key outcomes)",
+    )
     batch.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
     batch.add_argument("--out", help="output folder (default runs/batch_SCENARIO)")
@@ -288,7 +327,24 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write an HTML report of a batch folder")
     report.add_argument("folder", help="a folder written by 'wargame batch'")
     report.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
+    _target_args(report, " (default: a direct exchange between the key pair)")
     report.set_defaults(func=cmd_report)
+
+    discover = sub.add_parser(
+        "discover", help="find which ranges of the changed keys lead to an outcome (PRIM)"
+    )
+    discover.add_argument("folder", help="a folder written by 'wargame batch'")
+    _target_args(discover, " (default: a direct exchange between the key pair)")
+    discover.add_argument(
+        "--boxes", type=_positive, default=3, help="boxes to find at most (default 3)"
+    )
+    discover.set_defaults(func=cmd_discover)
+
+    export = sub.add_parser("export", help="write a batch's tables as CSV, for spreadsheets")
+    export.add_argument("folder", help="a folder written by 'wargame batch'")
+    export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
+    export.add_argument("--out", help="the folder for the CSV files (default FOLDER/csv)")
+    export.set_defaults(func=cmd_export)
 
     classroom = sub.add_parser("classroom", help="run a seminar: one shared game, a link per team")
     classroom.add_argument(
@@ -310,6 +366,20 @@ def build_parser() -> argparse.ArgumentParser:
     debrief.add_argument("--out", help="the HTML file (default FOLDER/debrief.html)")
     debrief.set_defaults(func=cmd_debrief)
     return parser
+
+
+def _target_args(parser: argparse.ArgumentParser, default: str) -> None:
+    """The runs a scenario discovery looks for: an outcome class or a yes-or-no metric."""
+    parser.add_argument(
+        "--outcome",
+        choices=tuple(OUTCOMES),
+        help="the runs that end in this class" + default,
+    )
+    parser.add_argument(
+        "--metric",
+        metavar="METRIC",
+        help="the runs that meet a comparison, e.g. 'peak_rung>=6' or 'direct_exchange_day<=30'",
+    )
 
 
 def _listen_args(parser: argparse.ArgumentParser, port: int, tip: str = "") -> None:

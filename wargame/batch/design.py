@@ -5,17 +5,23 @@ are missing, and a run's index alone fixes its parameters and seed: the results 
 on the number of workers or on the executor. Every value is checked through the scenario loader
 before anything runs or is written.
 
-- ``grid``: every combination of the ``--sweep`` values, ``--runs`` replications of each.
-  Run ``i`` is replication ``i // C`` of combination ``i % C`` (C combinations), so a partial
-  batch covers every combination evenly.
-- ``sobol``: Saltelli's scheme (SALib), ``--runs`` is the base sample size N, N * (D + 2) runs
-  for D varied keys, one seeded run per design point.
+- ``grid``: every combination of the ``--sweep`` values, ``--runs`` (or ``--reps``) runs of
+  each.
+- ``lhs``: a Latin hypercube (scipy) of ``--runs`` points over the ``--vary`` ranges.
+- ``sobol``: Saltelli's scheme (SALib), ``--runs`` is the base sample size N, N * (D + 2) points
+  for D varied keys.
 - ``morris``: Morris's elementary effects (SALib), ``--runs`` is the number of trajectories N,
-  N * (D + 1) runs.
+  N * (D + 1) points.
+- ``points``: the rows of a CSV file (``--points FILE``), one parameter set each.
+
+Every design point is run ``--reps`` times (a grid's ``--runs``), each run with its own seed.
+Run ``i`` is replication ``i // P`` of point ``i % P`` (P points), so a partial batch covers
+every point evenly.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 import json
@@ -23,7 +29,7 @@ import math
 import shlex
 import sys
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from importlib import metadata
@@ -31,7 +37,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from wargame.batch.metrics import check_metrics
 from wargame.core.options import given_by
+from wargame.core.parameters import value_at
 from wargame.core.scenario import (
     ScenarioError,
     load_scenario,
@@ -51,15 +59,22 @@ MORRIS_MEANING = (
     "HIGH); sigma is the standard deviation of those effects (large with interactions or "
     "non-linearity)"
 )
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 SLOW_CHECK = 200  # scenario loads (about 10 ms each) from which checking the values is announced
 MAX_RUNS = 100_000  # runs in one batch: about five hours of year-long runs on 2 cores
+DESIGNS = ("grid", "lhs", "sobol", "morris", "points")
+SAMPLED = ("lhs", "sobol", "morris")  # the designs that draw points over --vary ranges
+MAX_PROBLEMS = 20  # lines of a --points file's problems shown before the rest are counted
 
 
 class Run(NamedTuple):
     index: int
     seed: int
     params: dict[str, Any]
+
+    def point(self, points: int) -> int:
+        """The design point this run replicates, of ``points`` points."""
+        return self.index % points
 
 
 def run_seed(base_seed: int, index: int) -> int:
@@ -76,16 +91,29 @@ class Plan:
     sweep: dict[str, list[Any]]
     vary: dict[str, tuple[float, float]]
     design: str
-    runs: int
+    runs: int  # a grid's runs of each combination, or the size of a sampled design
     seed: int
     daily: bool
     name: str
     days: int
     sha256: str  # the scenario with --set and --days applied
+    reps: int = 1  # runs of each point, for designs other than grid
+    points: list[dict[str, Any]] = field(default_factory=list)  # --points: the file's rows
+    points_file: str = ""  # as given, for the command line
+    metrics: list[str] = field(default_factory=list)  # --metric: what sensitivity analyses
 
     @cached_property
     def run_list(self) -> list[Run]:
-        return [Run(i, run_seed(self.seed, i), params) for i, params in enumerate(self._points())]
+        points = self.design_points
+        return [
+            Run(i, run_seed(self.seed, i), points[i % len(points)])
+            for i in range(self.replications * len(points))
+        ]
+
+    @property
+    def replications(self) -> int:
+        """Runs of each design point."""
+        return self.runs if self.design == "grid" else self.reps
 
     @property
     def total(self) -> int:
@@ -94,7 +122,7 @@ class Plan:
     @property
     def flag(self) -> str:
         """The option that gives each run its own values."""
-        return "--sweep" if self.design == "grid" else "--vary"
+        return {"grid": "--sweep", "points": "--points"}.get(self.design, "--vary")
 
     @property
     def block_size(self) -> int:
@@ -110,7 +138,13 @@ class Plan:
         }
 
     def design_matrix(self) -> np.ndarray:
-        """SALib's sample for a sensitivity design, one row per run, before any rounding."""
+        """The sample of a sampled design, one row per point, before any rounding."""
+        if self.design == "lhs":
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(len(self.vary), rng=np.random.default_rng(self.seed))
+            low, high = np.array(list(self.vary.values()), dtype=float).T
+            return qmc.scale(unit.random(self.runs), low, high)
         if self.design == "sobol":
             from SALib.sample import sobol
 
@@ -119,10 +153,13 @@ class Plan:
 
         return morris.sample(self.problem(), self.runs, num_levels=MORRIS_LEVELS, seed=self.seed)
 
-    def _points(self) -> list[dict[str, Any]]:
+    @cached_property
+    def design_points(self) -> list[dict[str, Any]]:
+        """The parameter sets of the design, in order; each is run ``replications`` times."""
         if self.design == "grid":
-            combos = [dict(zip(self.sweep, values, strict=True)) for values in self.combos()]
-            return [combos[i % len(combos)] for i in range(self.runs * len(combos))]
+            return [dict(zip(self.sweep, values, strict=True)) for values in self.combos()]
+        if self.design == "points":
+            return self.points
         whole = [isinstance(lo, int) and isinstance(hi, int) for lo, hi in self.vary.values()]
         return [
             {
@@ -151,6 +188,9 @@ class Plan:
             "vary": {k: list(v) for k, v in self.vary.items()},
             "design": self.design,
             "runs": self.runs,
+            "reps": self.replications,
+            "points": self.points,
+            "metrics": self.metrics,
             "seed": self.seed,
             "daily": self.daily,
             "total_runs": self.total,
@@ -161,23 +201,24 @@ class Plan:
 
     def command(self) -> str:
         """The command line that makes this batch (for the record and the report)."""
-        words = [
-            "wargame",
-            "batch",
-            self.scenario,
-            "--runs",
-            str(self.runs),
-            "--seed",
-            str(self.seed),
-        ]
+        words = ["wargame", "batch", self.scenario]
+        if self.design == "points":
+            words += ["--points", self.points_file]
+        else:
+            words += ["--runs", str(self.runs)]
+        if self.design != "grid" and self.reps > 1:
+            words += ["--reps", str(self.reps)]
+        words += ["--seed", str(self.seed)]
         for flag, pairs in (
             ("--set", [(k, _toml(v)) for k, v in self.overrides.items()]),
             ("--sweep", [(k, ",".join(_toml(v) for v in vs)) for k, vs in self.sweep.items()]),
             ("--vary", [(k, f"{lo}:{hi}") for k, (lo, hi) in self.vary.items()]),
         ):
             words += [word for key, value in pairs for word in (flag, f"{key}={value}")]
-        if self.design != "grid":
+        if self.design in SAMPLED:
             words += ["--design", self.design]
+        for metric in self.metrics:
+            words += ["--metric", metric]
         if not self.daily:
             words.append("--no-daily")
         return shlex.join(words)
@@ -191,40 +232,44 @@ def _toml(value: Any) -> str:
 def make_plan(
     scenario: str,
     *,
-    runs: int,
+    runs: int | None = None,
+    reps: int | None = None,
     overrides: dict[str, Any] | None = None,
     days: int | None = None,
     sweeps: list[str] | None = None,
     varies: list[str] | None = None,
+    points: str | None = None,
     design: str = "grid",
+    metrics: list[str] | None = None,
     seed: int = 1,
     daily: bool = True,
 ) -> Plan:
-    """Parse and check a design (``--sweep`` and ``--vary`` texts as typed, ``overrides``
-    including ``days`` when given); every problem is reported, one line each."""
+    """Parse and check a design (``--sweep`` and ``--vary`` texts as typed, ``points`` the
+    path of a ``--points`` file, ``overrides`` including ``days`` when given); every problem is
+    reported, one line each."""
     problems: list[str] = []
     overrides = dict(overrides or {})
+    if points is not None:
+        if design not in ("grid", "points"):
+            problems.append(f"--points: a file of points is its own design; drop --design {design}")
+        design = "points"
     sweep = _parse_sweeps(sweeps or [], problems)
     vary = _parse_varies(varies or [], problems)
+    rows = _read_points(points, problems) if points is not None else []
     for key in sorted(set(sweep) & set(vary)):
         problems.append(f"--vary {key}: also given to --sweep; give each key once")
-    for key in sorted(set(overrides) & (set(sweep) | set(vary))):
-        problems.append(f"--set {key}: also swept or varied; give each key once")
+    for key in sorted(set(overrides) & (set(sweep) | set(vary) | set(rows[0] if rows else ()))):
+        problems.append(f"--set {key}: also swept, varied or in --points; give each key once")
+    runs, reps = _sizes(design, runs, reps, problems)
     if design == "grid" and varies:
-        problems.append("--vary needs --design sobol or --design morris")
-    if design != "grid":
-        if not varies:
-            problems.append(f"--design {design} needs at least one --vary KEY=LOW:HIGH")
-        if sweeps:
-            problems.append(f"--design {design}: use --vary instead of --sweep")
-    if design == "sobol" and runs & (runs - 1):
-        problems.append(
-            f"--runs {runs}: with --design sobol it is the base sample size N, "
-            "which must be a power of 2 (e.g. 64, 256, 1024)"
-        )
-    if design == "morris" and runs < 2:
-        problems.append("--runs: --design morris needs at least 2 trajectories")
-    total = runs * _points_per_run(design, sweep, vary)
+        problems.append("--vary needs a sampled design: --design lhs, sobol or morris")
+    if design in SAMPLED and not varies:
+        problems.append(f"--design {design} needs at least one --vary KEY=LOW:HIGH")
+    if design != "grid" and sweeps:
+        problems.append(f"--design {design}: use --vary instead of --sweep")
+    if design == "points" and varies:
+        problems.append("--points: the file gives every point; drop --vary")
+    total = _total_runs(design, runs, reps, sweep, vary, len(rows))
     if total > MAX_RUNS:
         problems.append(
             f"--runs {runs}: the batch would make {total:,} runs, more than {MAX_RUNS:,}; "
@@ -240,36 +285,76 @@ def make_plan(
         sweep=sweep,
         vary={key: _typed(base.spec, key, bounds) for key, bounds in vary.items()},
         design=design,
-        runs=runs,
+        runs=len(rows) if design == "points" else runs,
         seed=seed,
         daily=daily,
         name=base.name,
         days=base.spec.scenario.days,
         sha256=base.sha256,
+        reps=reps,
+        points=rows,
+        points_file=points or "",
+        metrics=list(metrics or []),
     )
-    _check_values(plan)
+    check_metrics(plan.metrics, base)
+    if design == "points":
+        _check_points(plan, points or "")
+    else:
+        _check_values(plan)
     return plan
 
 
-def _points_per_run(design: str, sweep: dict[str, list[Any]], vary: dict[str, Any]) -> int:
-    """How many runs each unit of ``--runs`` makes: the swept combinations (grid), D + 2
-    (sobol) or D + 1 (morris) for D varied keys."""
+def _total_runs(
+    design: str,
+    runs: int,
+    reps: int,
+    sweep: dict[str, list[Any]],
+    vary: dict[str, Any],
+    rows: int,
+) -> int:
+    """How many runs a design makes: the swept combinations times --runs (grid), the file's
+    points, or the design's points (lhs N, sobol N (D + 2), morris N (D + 1) for D varied
+    keys), times --reps."""
     if design == "grid":
-        return math.prod(len(values) for values in sweep.values())
-    return len(vary) + (2 if design == "sobol" else 1)
+        return runs * math.prod(len(values) for values in sweep.values())
+    if design == "points":
+        return rows * reps
+    return runs * reps * {"lhs": 1, "sobol": len(vary) + 2, "morris": len(vary) + 1}[design]
+
+
+def _sizes(design: str, runs: int | None, reps: int | None, problems: list[str]) -> tuple[int, int]:
+    """The design's size and the runs of each point, from --runs and --reps: a grid's --runs is
+    already its runs of each combination, a file of points has its own size."""
+    if design == "grid":
+        if runs is not None and reps is not None:
+            problems.append("--reps: with a grid, --runs is already the runs of each combination")
+        if runs is None and reps is None:
+            problems.append("--runs: give the runs of each combination (or --reps)")
+        return runs or reps or 1, 1
+    reps = reps or 1
+    if design == "points":
+        if runs is not None:
+            problems.append("--runs: with --points the file gives the points; use --reps")
+        return 0, reps
+    if runs is None:
+        problems.append(f"--runs: give the size of the {design} design")
+        return 0, reps
+    if design == "sobol" and runs & (runs - 1):
+        problems.append(
+            f"--runs {runs}: with --design sobol it is the base sample size N, "
+            "which must be a power of 2 (e.g. 64, 256, 1024)"
+        )
+    if design == "morris" and runs < 2:
+        problems.append("--runs: --design morris needs at least 2 trajectories")
+    if design == "lhs" and runs < 2:
+        problems.append("--runs: --design lhs needs at least 2 points")
+    return runs, reps
 
 
 def _typed(spec: Any, key: str, bounds: tuple[float, float]) -> tuple[float, float]:
     """Bounds of the type the scenario holds at ``key``: a key that holds whole numbers gets
     whole numbers (the design's values rounded), any other key gets floating point numbers."""
-    node = spec
-    for part in key.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list):
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
-        else:
-            node = getattr(node, part, None)
+    node = value_at(spec, key)
     if isinstance(node, int) and not isinstance(node, bool):
         low, high = (int(b) if float(b).is_integer() else b for b in bounds)
         return low, high  # a fractional bound is left for the loader to refuse
@@ -354,6 +439,67 @@ def _parse_varies(texts: list[str], problems: list[str]) -> dict[str, tuple[floa
     return vary
 
 
+def _read_points(path: str, problems: list[str]) -> list[dict[str, Any]]:
+    """The rows of a --points file, each a dict of typed values (read as --set reads them); a
+    problem names the file, the row (as a spreadsheet numbers it, the header being row 1) and
+    the key."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            table = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        problems.append(f"--points {path}: cannot be read ({reason})")
+        return []
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if len(table) < 2:
+        problems.append(
+            f"--points {path}: expected a header row of scenario keys and a row per point"
+        )
+        return []
+    keys = [cell.strip() for cell in table[0]]
+    found: list[str] = []
+    for column, key in enumerate(keys, 1):
+        if not key:
+            found.append(f"{path}: row 1, column {column}: no key")
+        elif keys.index(key) < column - 1:
+            found.append(f"{path}: row 1, {key}: given twice")
+    rows = []
+    for number, cells in enumerate(table[1:], 2):
+        if len(cells) != len(keys):
+            found.append(f"{path}: row {number}: {len(cells)} values for {len(keys)} keys")
+            continue
+        row = {}
+        for key, cell in zip(keys, cells, strict=True):
+            if not key:
+                continue
+            if not cell.strip():
+                found.append(f"{path}: row {number}, {key}: no value")
+            row[key] = parse_override(f"{key}={cell}")[1]
+        rows.append(row)
+    problems += _capped(found)
+    return rows
+
+
+def _capped(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_PROBLEMS:
+        return lines
+    return [*lines[:MAX_PROBLEMS], f"(and {len(lines) - MAX_PROBLEMS} more problems)"]
+
+
+def _check_points(plan: Plan, path: str) -> None:
+    """Load the scenario with every point of a --points file; a problem names the file, the
+    row and the key."""
+    found: list[str] = []
+    for number, point in enumerate(plan.points, 2):
+        given = {key: f"{path}: row {number}, {key}" for key in point}
+        try:
+            load_scenario(plan.scenario, {**plan.overrides, **point}, given)
+        except ScenarioError as exc:
+            found += exc.lines
+    if found:
+        raise ScenarioError(_capped(found))
+
+
 def _check_values(plan: Plan) -> None:
     """Load the scenario with every swept combination, or with every value that each varied key
     takes in the design, so that a bad key or value stops the batch before any run. A design is
@@ -364,7 +510,7 @@ def _check_values(plan: Plan) -> None:
         points = [dict(zip(plan.sweep, c, strict=True)) for c in plan.combos()]
         taken = {key: len(values) for key, values in plan.sweep.items()}
     else:
-        values = {key: sorted({run.params[key] for run in plan.run_list}) for key in plan.vary}
+        values = {key: sorted({point[key] for point in plan.design_points}) for key in plan.vary}
         layers = max(len(v) for v in values.values())
         points = [{key: v[j % len(v)] for key, v in values.items()} for j in range(layers)]
         taken = {key: len(v) for key, v in values.items()}

@@ -38,8 +38,9 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from wargame.batch import store as batch_store
-from wargame.batch.design import Plan, Run, given_by_flag
-from wargame.batch.summary import days_text, render
+from wargame.batch.design import SAMPLED, Plan, Run, given_by_flag
+from wargame.batch.progress import Progress
+from wargame.batch.summary import days_text, design_text, render
 from wargame.core import atomic
 from wargame.core.options import UsageError, output_folder
 from wargame.core.scenario import LoadedScenario, ScenarioError, load_scenario
@@ -63,6 +64,7 @@ class Task:
     runs: list[Run]
     daily: bool
     flag: str  # the option that gave the runs' own values, to name in their errors
+    points: int  # the design's points: run i replicates point i % points
 
 
 def run_block(task: Task) -> batch_store.BlockResult:
@@ -101,7 +103,14 @@ def _freeze_once() -> None:
 
 def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     """A run's summary row, and its daily table if the batch keeps them."""
-    row: dict[str, Any] = {"run": run.index, "seed": run.seed, **run.params, "error": None}
+    row: dict[str, Any] = {
+        "run": run.index,
+        "point": run.point(task.points),
+        "rep": run.index // task.points,
+        "seed": run.seed,
+        **run.params,
+        "error": None,
+    }
     try:
         given = given_by_flag(task.flag, run.params)
         record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed, given)
@@ -111,7 +120,7 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     except Exception as exc:
         row["error"] = f"{type(exc).__name__}: {exc}"
         return row, None
-    row.update(flatten(record.summary()))
+    row.update(batch_store.flatten(record.summary()))
     return row, daily_table(record, run.index) if task.daily else None
 
 
@@ -136,17 +145,6 @@ def _load(scenario: str, overrides: dict[str, Any], given: dict[str, str] | None
             _LOADED.clear()
         _LOADED[key] = load_scenario(scenario, overrides, given)
     return _LOADED[key]
-
-
-def flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested summary fields as dotted columns, e.g. ``incidents.base_attack``."""
-    out: dict[str, Any] = {}
-    for key, value in summary.items():
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def daily_table(record: Record, run: int) -> pa.Table:
@@ -216,7 +214,7 @@ def _runs_in(plan: Plan, blocks: list[int]) -> int:
 
 
 def _start_line(plan: Plan, manifest: dict[str, Any], folder: Path, where: str, done: int) -> str:
-    design = "" if plan.design == "grid" else f" ({plan.design} design, N={plan.runs})"
+    design = "" if plan.design == "grid" else f" ({design_text(manifest)})"
     resumed = f", {done} already done" if done else ""
     return (
         f"{plan.name}: {plan.total} runs of {days_text(manifest)}{design} on {where} "
@@ -392,7 +390,7 @@ def _await_worker(client: Any, address: str) -> None:
     except TimeoutError:
         raise UsageError(
             f"--scheduler {address}: no worker joined in {WORKER_WAIT_S:g} s; "
-            f"start some with 'dask worker {address}'"
+            f"start some with 'dask worker {address} --nthreads 1'"
         ) from None
 
 
@@ -448,15 +446,7 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
     queue = iter(todo)
     futures: dict[Future[batch_store.BlockResult], int] = {}
     broken: str | None = None
-    failed = 0
-    progress = tqdm(
-        total=plan.total,
-        initial=plan.total - _runs_in(plan, todo),
-        unit="run",
-        desc=plan.name,
-        disable=None,
-        file=sys.stderr,
-    )
+    progress = Progress(plan.total, plan.name, initial=plan.total - _runs_in(plan, todo))
     try:
         while True:
             while broken is None and len(futures) < BLOCKS_PER_SLOT * workers.slots:
@@ -464,7 +454,8 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
                 if block is None:
                     break
                 runs = _block_runs(plan, block)
-                task = Task(plan.scenario, plan.overrides, runs, plan.daily, plan.flag)
+                points = len(plan.design_points)
+                task = Task(plan.scenario, plan.overrides, runs, plan.daily, plan.flag, points)
                 try:
                     futures[workers.executor.submit(run_block, task)] = block
                 except Exception as exc:
@@ -480,10 +471,7 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
                     broken = broken or workers.failure(exc)
                     continue
                 batch_store.write_block(folder, block, result)
-                failed += result.failed
-                progress.update(len(_block_runs(plan, block)))
-                if failed:
-                    progress.set_postfix(failed=failed)
+                progress.update(len(_block_runs(plan, block)), result.failed)
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: finished runs are kept in {folder}; complete them with the "
@@ -501,7 +489,7 @@ def consolidate(plan: Plan, folder: Path) -> None:
     if plan.daily:
         batch_store.write_daily(folder)
     runs = batch_store.read_runs(folder)
-    if plan.design != "grid":
+    if plan.design in SAMPLED:
         from wargame.batch.sensitivity import analyse
 
         found = analyse(plan, runs.to_pandas())

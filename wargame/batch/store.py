@@ -64,6 +64,17 @@ def table_from_rows(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table({name: [row.get(name) for row in rows] for name in names})
 
 
+def flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested summary fields as dotted columns, e.g. ``incidents.base_attack``."""
+    out: dict[str, Any] = {}
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def parquet_bytes(table: pa.Table) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression=COMPRESSION)
@@ -186,6 +197,22 @@ def _compared(key: str, value: Any) -> Any:
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     atomic.write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def read_batch(folder: Path) -> tuple[dict[str, Any], Any]:
+    """The manifest and the runs table (pandas) of a finished batch, or one line saying why
+    the folder holds none."""
+    for name in (MANIFEST, RUNS):
+        if not (folder / name).is_file():
+            raise UsageError(
+                f"{folder}: no {name}; give a folder written by a finished 'wargame batch' "
+                "(complete an interrupted one with --resume)"
+            )
+    manifest = read_manifest(folder)
+    with reading(folder / RUNS):
+        runs = pq.read_table(folder / RUNS).to_pandas()
+    check_runs(folder / RUNS, runs, manifest)
+    return manifest, runs
 
 
 def is_complete(folder: Path) -> bool:

@@ -9,13 +9,16 @@ import math
 import textwrap
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wargame.batch.design import MORRIS_MEANING
+from wargame.batch.metrics import DEFAULTS, Metric, parse_metric
 from wargame.core import DISCLAIMER
-from wargame.core.ladder import LADDER, OUTCOMES, Rung
+from wargame.core.ladder import LADDER, OUTCOME_NAMES, OUTCOMES, Rung
 
 Z95 = 1.959964
+WIDE = 0.1  # a Sobol or delta index's 95% half-width beyond which its ranking means little
 KEY_METRICS: dict[str, str] = {
     "peak_rung": "peak rung",
     "peak_day": "day of the peak",
@@ -26,6 +29,16 @@ KEY_METRICS: dict[str, str] = {
     "casualties_total": "killed, all sides",
     "convoys.interdicted": "convoys interdicted",
 }
+
+
+def changed_keys(manifest: dict[str, Any]) -> list[str]:
+    """The keys a batch gives each run its own value of: swept, varied or in --points."""
+    points = manifest.get("points") or []
+    return [
+        *manifest["sweep"],
+        *manifest["vary"],
+        *dict.fromkeys(key for point in points for key in point),
+    ]
 
 
 def finished(runs: pd.DataFrame) -> pd.DataFrame:
@@ -112,13 +125,41 @@ def by_value(ok: pd.DataFrame, key: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def incident_means(groups: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """The mean count per run of each incident kind, one column per group of runs, the kinds
+    whose means differ most between the groups first (the spread of the means over the
+    standard deviation of the counts over all the groups' runs)."""
+    columns = [c for c in groups[0][1].columns if c.startswith("incidents.")]
+    table = pd.DataFrame({label: g[columns].mean() for label, g in groups})
+    spread = (table.max(axis=1) - table.min(axis=1)) / pd.concat(
+        [g[columns] for _, g in groups]
+    ).std().replace(0, np.nan)
+    order = spread.fillna(0).sort_values(ascending=False, kind="stable").index
+    table = table.loc[order]
+    table.index = [name.removeprefix("incidents.") for name in table.index]
+    table["spread"] = spread.loc[order].to_numpy()
+    return table
+
+
+def opened_by(groups: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Which side of the key pair struck the other first: the share of each group's runs, one
+    row per side (empty for a batch whose table does not say)."""
+    if "direct_exchange_by" not in groups[0][1]:
+        return pd.DataFrame()
+    sides = sorted({s for _, g in groups for s in g["direct_exchange_by"].dropna()})
+    return pd.DataFrame(
+        {label: [(g["direct_exchange_by"] == s).mean() for s in sides] for label, g in groups},
+        index=sides,
+    )
+
+
 def render(manifest: dict[str, Any], runs: pd.DataFrame, sensitivity: dict[str, Any] | None) -> str:
     """The summary printed at the end of a batch."""
     ok = finished(runs)
     failed = len(runs) - len(ok)
     lines = [
         f"{manifest['scenario_name']}: {len(runs)} runs of {days_text(manifest)}, "
-        f"base seed {manifest['seed']}, design {manifest['design']}"
+        f"base seed {manifest['seed']}, {design_text(manifest)}"
         + (f"; {failed} failed" if failed else ""),
         DISCLAIMER,
         "",
@@ -129,7 +170,8 @@ def render(manifest: dict[str, Any], runs: pd.DataFrame, sensitivity: dict[str, 
     for outcome, s in outcome_shares(ok).iterrows():
         interval = _interval(s["lo"], s["hi"])
         lines.append(
-            f"  {outcome:18} {_pct(s['share']):>6}  {interval:13} {int(s['runs']):>6} runs"
+            f"  {OUTCOME_NAMES[outcome]:18} {_pct(s['share']):>6}  {interval:13} "
+            f"{int(s['runs']):>6} runs"
         )
     lines += ["", "Peak rung (share of runs)"]
     for rung, share in rung_distribution(ok).items():
@@ -145,19 +187,66 @@ def render(manifest: dict[str, Any], runs: pd.DataFrame, sensitivity: dict[str, 
         lines.append(line + some)
     for key in manifest["sweep"]:
         lines += ["", *_by_value_lines(ok, key)]
+    noise = noise_shares(ok, manifest)
+    if noise:
+        lines += ["", *_noise_lines(noise, manifest)]
     if sensitivity:
         lines += ["", *sensitivity_lines(sensitivity)]
     return "\n".join(lines)
 
 
+def design_text(manifest: dict[str, Any]) -> str:
+    """The design in a few words: its kind, its points and the runs of each."""
+    design, reps = manifest["design"], manifest.get("reps", 1)
+    if design == "grid" and not manifest["sweep"]:
+        return "the same values in every run"
+    if design == "grid":
+        combos = math.prod(len(v) for v in manifest["sweep"].values())
+        return f"grid of {combos} combination{'s' * (combos > 1)}, {manifest['runs']} runs each"
+    points = manifest["total_runs"] // reps
+    each = f", {reps} runs each" if reps > 1 else ", one run each"
+    return f"{design} design of {points} points{each}"
+
+
+def metrics_of(manifest: dict[str, Any]) -> list[Metric]:
+    """What a batch measures beyond its outcome shares: its --metric options, or the defaults."""
+    texts = manifest.get("metrics") or list(DEFAULTS)
+    return [parse_metric(text) for text in texts]
+
+
+def noise_shares(ok: pd.DataFrame, manifest: dict[str, Any]) -> dict[str, float | None]:
+    """For each metric, the share of its variance over the runs that lies within design points:
+    the model's own randomness, which no varied key explains. Needs two or more runs of each
+    point; None for a metric that is constant or has missing values."""
+    reps = manifest.get("reps", 1) if manifest["design"] != "grid" else manifest["runs"]
+    if reps < 2 or "point" not in ok or ok.empty:
+        return {}
+    shares: dict[str, float | None] = {}
+    for metric in metrics_of(manifest):
+        y = pd.Series(metric.values(ok), index=ok.index)
+        total = y.var(ddof=1)
+        if y.isna().any() or not total > 0:
+            shares[metric.label] = None
+            continue
+        within = y.groupby(ok["point"]).var(ddof=1).mean()
+        shares[metric.label] = float(min(within / total, 1.0))
+    return shares
+
+
+def _noise_lines(noise: dict[str, float | None], manifest: dict[str, Any]) -> list[str]:
+    lines = textwrap.wrap(
+        "Noise share (the variance between the runs of the same design point, over all the "
+        "variance: the part the model's own randomness makes)",
+        96,
+    )
+    for label, share in noise.items():
+        lines.append(f"  {label:50} {'-' if share is None else _pct(share):>6}")
+    return lines
+
+
 def _by_value_lines(ok: pd.DataFrame, key: str) -> list[str]:
     table = by_value(ok, key)
-    names = {
-        "de_escalated": "de-escalated",
-        "contained": "contained",
-        "limited_exchange": "limited exch.",
-        "regional_war": "regional war",
-    }
+    names = {**OUTCOME_NAMES, "limited_exchange": "limited exch."}
     head = f"  {'value':>10} {'runs':>6}" + "".join(f" {n:>17}" for n in names.values()) + "  peak"
     lines = [f"By {key} (share of runs, 95% interval; mean peak rung)", head]
     for _, row in table.iterrows():
@@ -170,32 +259,92 @@ def _by_value_lines(ok: pd.DataFrame, key: str) -> list[str]:
     return lines
 
 
+ESTIMATOR_TITLES = {
+    "sobol": "Sobol: first-order S1 and total ST",
+    "morris": "Morris: mu* (with its interval) and sigma",
+    "delta": "Borgonovo's delta, beside a column of random numbers for its floor",
+}
+
+
+def shown_indices(sensitivity: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
+    """The two indices shown of each key, each with the name of its 95% half-width."""
+    estimator = sensitivity.get("estimator", sensitivity["design"])
+    if estimator == "morris":
+        return (("mu_star", "mu_star_conf"), ("sigma", None))
+    if estimator == "delta":
+        return (("delta", "delta_conf"),)
+    return (("S1", "S1_conf"), ("ST", "ST_conf"))
+
+
+def factors_of(sensitivity: dict[str, Any]) -> list[str]:
+    """The rows of the indices: the varied keys, and the noise column a delta has beside them."""
+    reference = sensitivity.get("reference")
+    return [*sensitivity["factors"], *([reference] if reference else [])]
+
+
+def index_text(result: dict[str, Any], factor: str, name: str, conf: str | None) -> str:
+    """An index with its 95% half-width, as ``0.21 ± 0.08``."""
+    value = _index(result[name][factor])
+    return f"{value} ± {_index(result[conf][factor])}" if conf else value
+
+
+def _index(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+
+
+def wide_intervals(sensitivity: dict[str, Any], result: dict[str, Any]) -> float | None:
+    """The widest 95% half-width of a metric's indices when it is too wide to rank the keys
+    (over ``WIDE`` for Sobol and delta, over half the largest mu* for Morris), else None."""
+    if "constant" in result or "error" in result:
+        return None
+    widest = 0.0
+    for _, conf in shown_indices(sensitivity):
+        if conf:
+            widest = max([widest, *(abs(v) for v in result[conf].values() if v is not None)])
+    if sensitivity.get("estimator", sensitivity["design"]) == "morris":
+        largest = max((v or 0.0 for v in result["mu_star"].values()), default=0.0)
+        return widest if widest > largest / 2 else None
+    return widest if widest > WIDE else None
+
+
+def wide_warning(sensitivity: dict[str, Any], label: str, widest: float) -> str:
+    return (
+        f"warning: {label}: 95% intervals up to ±{widest:.2g} wide: too wide to rank the keys; "
+        f"raise --runs (the design's size) or --reps"
+    )
+
+
 def sensitivity_lines(sensitivity: dict[str, Any]) -> list[str]:
-    """The indices as a table: one row per varied key, one column per outcome."""
+    """The indices of each metric with their 95% half-widths, one row per varied key, and a
+    warning under a metric whose intervals are too wide to read."""
     if "error" in sensitivity:
         return [f"Sensitivity: {sensitivity['error']}"]
-    sobol = sensitivity["design"] == "sobol"
-    first, second = ("S1", "ST") if sobol else ("mu_star", "sigma")
-    lines = [
-        "Sensitivity ("
-        + ("Sobol: first-order S1 / total ST" if sobol else "Morris: mu* / sigma")
-        + ", per outcome)"
-    ]
-    if not sobol:
+    estimator = sensitivity.get("estimator", sensitivity["design"])
+    reps = sensitivity.get("reps", 1)
+    each = f"; each point's mean over its {reps} runs" if reps > 1 else "; one run per point"
+    lines = textwrap.wrap(
+        f"Sensitivity ({ESTIMATOR_TITLES[estimator]}, ± 95% half-width{each})", 96
+    )
+    if estimator == "morris":
         lines += textwrap.wrap(
             f"{MORRIS_MEANING}.", 96, initial_indent="  ", subsequent_indent="  "
         )
-    outcomes = sensitivity["outcomes"]
+    shown = shown_indices(sensitivity)
     labels = sensitivity["outcome_labels"]
-    lines.append(f"  {'':32}" + "".join(f" {labels[name]:>21}" for name in outcomes))
-    for factor in sensitivity["factors"]:
-        cells = [
-            "constant"
-            if "constant" in result
-            else f"{_num(result[first][factor])} / {_num(result[second][factor])}"
-            for result in outcomes.values()
-        ]
-        lines.append(f"  {factor[:32]:32}" + "".join(f" {cell:>21}" for cell in cells))
+    for name, result in sensitivity["outcomes"].items():
+        lines.append(f"  {labels[name]}")
+        if "constant" in result or "error" in result:
+            lines.append(f"    {result.get('error') or 'constant: no key changes it'}")
+            continue
+        for factor in factors_of(sensitivity):
+            cells = "".join(
+                f"  {index:>7} {index_text(result, factor, index, conf):>17}"
+                for index, conf in shown
+            )
+            lines.append(f"    {factor[:40]:40}{cells}")
+        widest = wide_intervals(sensitivity, result)
+        if widest is not None:
+            lines.append(f"    {wide_warning(sensitivity, labels[name], widest)}")
     return lines
 
 

@@ -102,6 +102,14 @@ OUTCOMES: dict[str, str] = {
     ),
 }
 
+# The outcome classes as the docs name them, for people.
+OUTCOME_NAMES: dict[str, str] = {
+    "de_escalated": "de-escalated",
+    "contained": "contained",
+    "limited_exchange": "limited exchange",
+    "regional_war": "regional war",
+}
+
 
 def outcome_class(
     peak: int, key_pair_struck: bool, final: int, tension_start: float, tension_end: float

@@ -32,6 +32,7 @@ from wargame.core.incidents import INCIDENTS
 from wargame.core.ladder import LADDER, OUTCOMES, Rung
 from wargame.core.options import from_json, to_json
 from wargame.core.orders import CATALOGUE, STANDING, Order
+from wargame.core.parameters import SLIDERS, value_at
 from wargame.core.scenario import LoadedScenario, ScenarioError, load_scenario, shipped
 from wargame.dashboard.map_drawing import background_png, legend_html
 from wargame.dashboard.server import check_port, serve
@@ -46,71 +47,6 @@ ENV_SCENARIO, ENV_SEED, ENV_SET = "WARGAME_SCENARIO", "WARGAME_SEED", "WARGAME_S
 WATCH = ""  # the side value meaning "watch, play no side"
 KEEP = "keep"  # the standing-policy choice meaning "change none"
 
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """A scenario value offered on the page, applied as an override when a game starts."""
-
-    key: str
-    label: str
-    unit: str
-    low: float
-    high: float
-    step: float
-    help: str
-
-
-PARAMETERS = (
-    Parameter(
-        "actors.iran.resolve",
-        "Iran's resolve",
-        "0 to 1",
-        0.0,
-        1.0,
-        0.05,
-        "Iran's willingness to bear costs and hit back: 0 none, 1 whatever it takes.",
-    ),
-    Parameter(
-        "actors.quds.coordination.pmu",
-        "Quds Force coordination with the PMU",
-        "0 to 1",
-        0.0,
-        1.0,
-        0.05,
-        "How closely the Quds Force plans with Iraq's militias at the start: the closer, the "
-        "more capable their attacks.",
-    ),
-    Parameter(
-        "isr.israel_syria.detection",
-        "Israel's detection over Syria",
-        "chance a day",
-        0.0,
-        1.0,
-        0.05,
-        "The chance a day that Israeli surveillance sees a convoy at the centre of its coverage "
-        "(Damascus); it falls off with distance.",
-    ),
-    Parameter(
-        "actors.us.goals.deterrence",
-        "US deterrence weight",
-        "weight, 0 to 3",
-        0.0,
-        3.0,
-        0.1,
-        "How much the US values answering attacks so that they stop, against its other aims "
-        "(security, pressure, restraint...).",
-    ),
-    Parameter(
-        "policies.us.sanctions.oil",
-        "Oil sanctions level",
-        "share of the full cut, 0 to 1",
-        0.0,
-        1.0,
-        0.05,
-        "How hard US sanctions bite on Iran's oil exports: 1 is the full sanctions of May 2019, "
-        "0 none.",
-    ),
-)
 
 CSS = """
 .wg-page { padding: 8px 14px 20px; background: #f5f6f7; min-height: 100vh; }
@@ -183,12 +119,8 @@ def base_overrides(ref: str) -> dict[str, Any]:
 
 def spec_value(loaded: LoadedScenario, key: str) -> float | None:
     """The value of a dotted key in a validated scenario, or None where it has none."""
-    node: Any = loaded.spec
-    for part in key.split("."):
-        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
-        if node is None:
-            return None
-    return float(node)
+    value = value_at(loaded.spec, key)
+    return None if value is None else float(value)
 
 
 # ----- the page -----
@@ -583,7 +515,7 @@ def Settings(
             class_="wg-side",
         )
         if loaded is not None:
-            for p in PARAMETERS:
+            for p in SLIDERS:
                 default = spec_value(loaded, p.key)
                 if default is None:
                     continue

@@ -52,6 +52,7 @@ class Record:
         self.totals = dict.fromkeys(self.kinds, 0)
         self.first_day: dict[str, int | None] = dict.fromkeys(self.kinds)
         self.direct_exchange_day: int | None = None
+        self.direct_exchange_by: str | None = None  # the side of the key pair that struck first
         actors = model.actor_list
         self.pairs = [(a.aid, b) for a in actors for b in a.spec.adversaries]
         self._pair_rows = np.array([model.actors[a].index for a, _ in self.pairs], dtype=np.int64)
@@ -78,6 +79,7 @@ class Record:
             }
             if sides == set(self.model.key_pair):
                 self.direct_exchange_day = event.day
+                self.direct_exchange_by = self.model.actors[event.actor].state()
 
     def log_orders(
         self,
@@ -192,6 +194,7 @@ class Record:
             "incidents": dict(self.totals),
             "first_day": dict(self.first_day),
             "direct_exchange_day": self.direct_exchange_day,
+            "direct_exchange_by": self.direct_exchange_by,
             "oil_offline_max_mbd": round(float(economy[:, 0].max()), 3),
             "hormuz_flow_min_mbd": round(float(economy[:, 1].min()), 3),
             "oil_price_max_usd": round(float(economy[:, 3].max()), 2),

@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from wargame.batch.sensitivity import OUTCOMES as SENSITIVITY_OUTCOMES
-from wargame.batch.summary import KEY_METRICS
-from wargame.core.ladder import LADDER, OUTCOMES, Rung
+from wargame.batch.summary import KEY_METRICS, factors_of, shown_indices
+from wargame.core.ladder import LADDER, OUTCOME_NAMES, OUTCOMES, Rung
 from wargame.reports.document import png
 
 COLOURS = {
@@ -43,52 +44,44 @@ def _rung_counts(daily: Path, groups: Groups, days: int) -> np.ndarray:
     return counts
 
 
-def _quantile(counts: np.ndarray, q: float) -> np.ndarray:
-    """The q-quantile rung for each day, from per-day counts of runs at each rung; NaN on a
-    day that no run lasted to (runs of different lengths), which the chart leaves as a gap."""
-    cumulative = counts.cumsum(axis=-1)
-    total = cumulative[..., -1]
-    rung = (cumulative < q * total[..., None]).sum(axis=-1).astype(float)
-    return np.where(total > 0, rung, np.nan)
+def rung_shares(daily: Path, groups: Groups, days: int) -> np.ndarray:
+    """For each group, day and rung, the share of the group's runs that were at that rung or
+    higher that day, among the runs that lasted to it; NaN on a day no run lasted to."""
+    counts = _rung_counts(daily, groups, days)
+    at_or_above = counts[..., ::-1].cumsum(axis=-1)[..., ::-1].astype(float)
+    alive = counts.sum(axis=-1, keepdims=True)
+    return np.divide(at_or_above, alive, out=np.full(at_or_above.shape, np.nan), where=alive > 0)
 
 
-def fan_lines(daily: Path, groups: Groups, days: int) -> list[dict[str, np.ndarray]]:
-    """The lines of each panel of the fan chart, by day: the 5th, 25th, 50th, 75th and 95th
-    percentile rungs and the mean, NaN on a day that no run of the panel lasted to."""
-    panels = []
-    for counts in _rung_counts(daily, groups, days):
-        n = counts.sum(axis=-1)
-        total = (counts * np.arange(RUNGS)).sum(axis=-1)
-        lines = {f"p{round(100 * q)}": _quantile(counts, q) for q in (0.05, 0.25, 0.5, 0.75, 0.95)}
-        lines["mean"] = np.divide(total, n, out=np.full(n.shape, np.nan), where=n > 0)
-        panels.append(lines)
-    return panels
-
-
-def fan_chart(panels: list[dict[str, np.ndarray]], groups: Groups, days: int) -> bytes:
-    """The rung by day (``fan_lines``): median, middle half and 90% of the runs, and the mean;
-    a panel for each group."""
+def rung_bands(shares: np.ndarray, groups: Groups, days: int) -> bytes:
+    """The share of runs at or above each rung by day (``rung_shares``), as stacked bands:
+    the top of the band of rung r is the share of runs at rung r or higher; a panel for each
+    group."""
     cols = min(len(groups), 2)
     rows = -(-len(groups) // cols)
-    fig = Figure(figsize=(9, 3.2 * rows), layout="tight")
+    fig = Figure(figsize=(9, 3.4 * rows + 0.6), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
     x = np.arange(days + 1)
-    for ax, (label, _), line in zip(axes.flat, groups, panels, strict=False):
-        ax.fill_between(x, line["p5"], line["p95"], step="mid", color="#f4c7a1", label="5-95%")
-        ax.fill_between(x, line["p25"], line["p75"], step="mid", color="#e0873a", label="25-75%")
-        ax.step(x, line["p50"], where="mid", color="#7a2e0b", lw=1.8, label="median")
-        ax.plot(x, line["mean"], color="#333", lw=0.8, label="mean")
+    colours = colormaps["plasma_r"](np.linspace(0.05, 0.95, RUNGS - 1))
+    for ax, (label, _), share in zip(axes.flat, groups, shares, strict=False):
+        for rung in range(1, RUNGS):
+            top = 100 * share[:, rung]
+            below = 100 * share[:, rung + 1] if rung + 1 < RUNGS else np.zeros(len(x))
+            ax.fill_between(
+                x, below, top, step="mid", color=colours[rung - 1], lw=0,
+                label=f"{rung} {LADDER[Rung(rung)].title}",
+            )  # fmt: skip
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("day")
         ax.set_xlim(0, days)  # the same days in every panel: a shorter group ends early
-        ax.set_yticks(range(RUNGS))
-        ax.set_ylim(-0.2, RUNGS - 0.8)
+        ax.set_ylim(0, 100)
         ax.grid(alpha=0.3)
     for ax in axes[:, 0]:
-        ax.set_ylabel("rung")
+        ax.set_ylabel("% of runs at or above the rung")
     for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
-    axes.flat[0].legend(loc="upper left", fontsize=8, ncols=4)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles[::-1], labels[::-1], loc="outside right center", fontsize=7)
     return png(fig)
 
 
@@ -122,7 +115,7 @@ def stacked_bars(bars: dict[str, pd.Series], key: str) -> bytes:
     left = np.zeros(len(labels))
     for outcome in OUTCOMES:
         share = np.array([100 * bars[label][outcome] for label in labels])
-        ax.barh(labels, share, left=left, color=COLOURS[outcome], label=outcome.replace("_", " "))
+        ax.barh(labels, share, left=left, color=COLOURS[outcome], label=OUTCOME_NAMES[outcome])
         left += share
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of runs")
@@ -144,41 +137,70 @@ def peak_chart(dist: pd.Series) -> bytes:
     return png(fig)
 
 
-def histograms(ok: pd.DataFrame) -> bytes:
+def nice_edges(low: float, high: float, bins: int, whole: bool = False) -> np.ndarray:
+    """Bin edges at round numbers (0.2, 0.4, ...; 10, 20, ...) spanning ``low`` to ``high``,
+    about ``bins`` of them; whole numbers for a count or a day."""
+    if low == high:
+        return np.array([low - 0.5, high + 0.5]) if whole else np.array([low, high])
+    edges = MaxNLocator(nbins=bins, integer=whole).tick_values(low, high)
+    return edges[(edges > low - (edges[1] - edges[0])) & (edges < high + (edges[1] - edges[0]))]
+
+
+def _whole(values: pd.Series) -> bool:
+    return bool((values == values.round()).all())
+
+
+def histograms(series: dict[str, pd.DataFrame], key: str = "") -> bytes:
+    """Each key metric's distribution, one panel per metric with a labelled x axis (the metric
+    and its unit) and y axis (% of runs): one step line for each group of runs (each value of a
+    swept key), or bars for a single group; bins at round numbers, shared by the groups."""
     shown = [c for c in KEY_METRICS if c != "peak_rung"]
-    fig = Figure(figsize=(10, 4.6), layout="tight")
+    fig = Figure(figsize=(10, 6.2), layout="constrained")
     axes = fig.subplots(2, -(-len(shown) // 2))
+    single = len(series) == 1
     for ax, column in zip(axes.flat, shown, strict=False):
-        values = ok[column].dropna().astype(float)
-        if len(values):
-            ax.hist(values, bins=min(30, max(5, values.nunique())), color="#5b7a99")
-        else:
-            ax.text(0.5, 0.5, "no run", ha="center", transform=ax.transAxes, fontsize=8)
+        every = pd.concat(
+            [g[column].dropna().astype(float) for g in series.values() if column in g]
+        )
+        if every.empty:
+            ax.text(0.5, 0.5, "no run has a value", ha="center", transform=ax.transAxes, fontsize=8)
             ax.set_xticks([])
             ax.set_yticks([])
-        ax.set_title(KEY_METRICS[column], fontsize=8)
+        else:
+            whole = _whole(every)
+            edges = nice_edges(every.min(), every.max(), 12, whole)
+            for label, group in series.items():
+                values = group[column].dropna().astype(float)
+                weights = np.full(len(values), 100 / max(len(group), 1))
+                if single:
+                    ax.hist(values, bins=edges, weights=weights, color="#5b7a99")
+                else:
+                    ax.hist(values, bins=edges, weights=weights, histtype="step", lw=1.4,
+                            label=label)  # fmt: skip
+            ax.set_ylabel("% of runs", fontsize=7)
+        ax.set_xlabel(KEY_METRICS[column], fontsize=7)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
+    if not single:
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
+                   fontsize=7, title=key, title_fontsize=7)  # fmt: skip
     return png(fig)
 
 
 def sensitivity_chart(sensitivity: dict[str, Any]) -> bytes:
-    sobol = sensitivity["design"] == "sobol"
-    pairs = (
-        [("S1", "S1_conf"), ("ST", "ST_conf")]
-        if sobol
-        else [("mu_star", "mu_star_conf"), ("sigma", None)]
-    )
-    factors = list(sensitivity["factors"])
+    pairs = shown_indices(sensitivity)
+    factors = factors_of(sensitivity)
     outcomes = sensitivity["outcomes"]
     fig = Figure(figsize=(11, 0.5 * len(factors) + 2), layout="constrained")
     axes = fig.subplots(1, len(outcomes), sharey=True)
     y = np.arange(len(factors))
     for ax, (name, result) in zip(np.atleast_1d(axes), outcomes.items(), strict=True):
-        ax.set_title(SENSITIVITY_OUTCOMES.get(name, name), fontsize=8)
-        if "constant" in result:
-            ax.text(0.5, 0.5, "constant", ha="center", transform=ax.transAxes, fontsize=8)
+        ax.set_title(textwrap.fill(sensitivity["outcome_labels"][name], 24), fontsize=8)
+        if "constant" in result or "error" in result:
+            text = "constant" if "constant" in result else "not computed"
+            ax.text(0.5, 0.5, text, ha="center", transform=ax.transAxes, fontsize=8)
             ax.set_xticks([])
             continue
         for j, (value_key, conf_key) in enumerate(pairs):

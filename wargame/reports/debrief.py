@@ -25,6 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, Field
 
+from wargame.batch.progress import Progress
 from wargame.batch.store import why
 from wargame.core import atomic
 from wargame.core.incidents import Event
@@ -175,8 +176,15 @@ def computer_games(pack: LoadedPack, runs: int, turns: int) -> list[Played]:
     """The exercise played ``runs`` times by the computer alone for ``turns`` turns (as many as
     the class played), seeds 1..runs."""
     jobs = [(str(pack.folder), seed, turns) for seed in range(1, runs + 1)]
-    with ProcessPoolExecutor(mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_played, jobs, chunksize=max(1, runs // 16)))
+    games = []
+    with (
+        ProcessPoolExecutor(mp_context=get_context("spawn")) as pool,
+        Progress(runs, "computer-played games", unit="game") as progress,
+    ):
+        for game in pool.map(_played, jobs, chunksize=max(1, runs // 50)):
+            games.append(game)
+            progress.update(1)
+    return games
 
 
 def peak_sentence(peak: int, games: list[Played]) -> str:
