@@ -678,6 +678,26 @@ def test_morris_mu_star_is_the_change_over_a_keys_whole_range() -> None:
     assert "moves a key 2/3 of its range" in (REPO / "docs" / "batch.md").read_text()
 
 
+def test_a_delta_index_that_cannot_be_smoothed_is_said_not_computed() -> None:
+    """A rare outcome (a direct exchange in 4 of 24 points, eight keys varied) leaves SALib's
+    kernel estimate with a singular matrix: the batch says so for that metric and goes on."""
+    keys = [
+        "rules.decisions.rationality=5:40",
+        "rules.decisions.action_cost=0.1:0.6",
+        "rules.decisions.rung_cost=0.05:0.3",
+        "actors.saudi.campaigns.air_war.every_days=1.5:4.5",
+        "actors.houthis.campaigns.war_with_the_coalition.every_days=2:6",
+        "actors.israel.campaigns.between_the_wars.every_days=2:6",
+        "actors.pij.campaigns.gaza_rounds.every_days=10:90",
+        "actors.pmu.campaigns.us_out_of_iraq.weight=0.4:1.6",
+    ]
+    plan = make_plan("baseline_2018", runs=24, reps=5, varies=keys, design="lhs", seed=2)
+    y = np.zeros(24)
+    y[[5, 14, 15, 16]] = 0.2
+    found = sensitivity._indices(plan, "delta", y)
+    assert found["error"].startswith("not computed: the values are too few or too alike")
+
+
 REPORT_OUT = {
     "a batch table": ("{batch}/runs.parquet", "give a file name ending in .html"),
     "below a file": ("{batch}/runs.parquet/report.html", "runs.parquet is a file, not a folder"),

@@ -86,7 +86,8 @@ def test_more_intelligence_coverage_means_fewer_deliveries():
 
 
 def test_higher_posture_means_fewer_casualties_per_attack():
-    """The US keeps one force-protection level everywhere (posture orders removed)."""
+    """The US keeps one force-protection level everywhere (posture orders removed); the PMU's
+    campaign against US forces is made weekly, so that enough attacks land to compare."""
     orders = [o for o in load_scenario("may2019").spec.actors["us"].orders if "posture" not in o]
     runs = {}
     for level in ("NORMAL", "DELTA"):
@@ -94,8 +95,9 @@ def test_higher_posture_means_fewer_casualties_per_attack():
             f"policies.us.posture.{c}": level
             for c in ("Iraq", "Qatar", "United Arab Emirates", "Bahrain")
         }
+        often = ("actors.pmu.campaigns.us_out_of_iraq.every_days", 7)
         runs[level] = totals(
-            "may2019", (("actors.us.orders", tuple(orders)), *levels.items()), 24, 365
+            "may2019", (("actors.us.orders", tuple(orders)), often, *levels.items()), 24, 365
         )
     per_hit = {level: r["us_killed"] / max(r["us_hits"], 1) for level, r in runs.items()}
     assert runs["NORMAL"]["us_hits"] >= 10 and runs["DELTA"]["us_hits"] >= 10
@@ -112,7 +114,7 @@ def test_more_coordination_means_more_capable_militia_operations():
         settings.append(("actors.quds.orders", ("hold", "send_convoy", "restrain")))
         runs[level] = totals("may2019", tuple(settings), 24, 365)
     rate = {level: r["militia_hits"] / max(r["militia_attacks"], 1) for level, r in runs.items()}
-    assert runs[1.0]["militia_attacks"] > runs[0.0]["militia_attacks"]
+    assert runs[1.0]["militia_hits"] > runs[0.0]["militia_hits"]
     assert rate[1.0] > rate[0.0] + 0.1
 
 
@@ -133,9 +135,11 @@ def share(runs: dict[str, float], key: str) -> float:
 
 def test_restoring_the_deal_ends_iran_s_pressure_at_sea_and_eases_the_key_pair(scenarios):
     """Without economic pain, Iran's red line of strangled exports is never crossed: no threats
-    to close the strait, no harassment of tankers; the US and Iran end the year less hostile."""
+    to close the strait, no harassment of tankers; the US and Iran end the year less hostile,
+    and the crisis peaks lower."""
     base, deal = scenarios["may2019"], scenarios["jcpoa_restored"]
     assert deal["key_tension_end"] < base["key_tension_end"]
+    assert deal["peak"] < base["peak"]
     assert deal["iran_at_sea"] < 0.3 * base["iran_at_sea"]
 
 

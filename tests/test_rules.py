@@ -14,6 +14,7 @@ from wargame.core.incidents import Event
 from wargame.core.ladder import Rung, outcome_class
 from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
+from wargame.engine.legal import legal_orders
 from wargame.engine.model import WargameModel
 from wargame.engine.rules import (
     attacks,
@@ -227,11 +228,11 @@ def test_grievance_fades_toward_lasting_enmity():
 
 
 def test_outcome_classes():
-    assert outcome_class(8, True, 8, 0.5, 0.9) == "regional_war"
-    assert outcome_class(7, True, 4, 0.5, 0.9) == "limited_exchange"
-    assert outcome_class(6, False, 3, 0.5, 0.4) == "de_escalated"  # Israel-Iran only, calm end
-    assert outcome_class(5, False, 4, 0.5, 0.4) == "contained"
-    assert outcome_class(5, False, 2, 0.5, 0.6) == "contained"
+    assert outcome_class(8, True, 8, 0) == "regional_war"
+    assert outcome_class(7, True, 4, 3) == "limited_exchange"
+    assert outcome_class(6, False, 3, 10) == "de_escalated"  # Israel-Iran only, calm end
+    assert outcome_class(5, False, 4, 10) == "contained"  # still violent at the end
+    assert outcome_class(5, False, 2, 25) == "contained"  # an armed conflict's toll (UCDP)
 
 
 # ----- interdiction -----
@@ -320,8 +321,67 @@ def test_oil_facilities_lose_capacity_on_a_hit_and_recover_with_repairs():
     days = 4
     for _ in range(days):
         sabotage.repair(model)
-    keep = np.exp(-days / model.spec.rules.sabotage.repair_days)
+    keep = np.exp(-days / model.spec.rules.sabotage.repair_days[abqaiq.kind])
     assert abqaiq.offline_mbd == pytest.approx(lost * keep, rel=1e-6)
+
+
+def test_a_salvo_reaches_the_owners_other_oil_sites_in_range_and_only_those():
+    sure = {"rules.strikes.hit.attack_oil": 1.0, "rules.strikes.air_defence": 0.0}
+    alone = world(**sure, **{"rules.sabotage.salvo_extra": 0.0})
+    event_ = sabotage.attack_oil(
+        alone, Order("houthis", "attack_oil", "abqaiq"), np.random.default_rng(0)
+    )
+    assert "salvo" not in event_.details
+    assert [s.sid for s in alone.oil_sites if s.offline_mbd > 0] == ["abqaiq"]
+
+    full = world(**sure, **{"rules.sabotage.salvo_extra": 1.0})
+    event_ = sabotage.attack_oil(
+        full, Order("houthis", "attack_oil", "abqaiq"), np.random.default_rng(0)
+    )
+    reach = full.actors["houthis"].spec.reach
+    others = {
+        s.sid
+        for s in full.oil_sites
+        if s.owner == "saudi" and s.country in reach and s.sid != "abqaiq"
+    }
+    assert others and set(event_.details["salvo"]) == others
+    hit = {s.sid for s in full.oil_sites if s.offline_mbd > 0}
+    assert len(hit) > 1 and hit <= others | {"abqaiq"}  # each aim is resolved as an attack
+    total = sum(full.sites[sid].offline_mbd for sid in hit)
+    assert event_.details["offline_mbd"] == pytest.approx(total, abs=0.01)
+
+
+def test_a_terminal_takes_longer_to_repair_than_a_plant():
+    days = world().spec.rules.sabotage.repair_days
+    assert days["oil_terminal"] > days["oil_facility"]
+
+
+def test_the_price_answers_covered_losses_gently_and_uncovered_ones_steeply():
+    rules = world().spec.rules.economy
+
+    def brent(lost: float, closed: bool = False, days: int = 1) -> float:
+        eco = economy.Economy.start(rules, None)
+        for _ in range(days):
+            usd = economy.price(rules, eco, lost, closed)
+        return usd
+
+    p0 = rules.price_usd
+    assert brent(0.0) == pytest.approx(p0)
+    covered = brent(1.0) / p0 - 1
+    assert covered == pytest.approx(
+        1.0 / rules.world_supply_mbd / rules.elasticity_covered, rel=0.03
+    )
+    # Each barrel a day beyond spare capacity costs more than one within it, more so as it grows.
+    spare = rules.spare_capacity_mbd
+    step_in = np.log(brent(spare) / brent(spare - 1))
+    step_out = np.log(brent(spare + 1) / brent(spare))
+    step_far = np.log(brent(spare + 6) / brent(spare + 5))
+    assert step_out > 2 * step_in and step_far > step_out
+    # A closure strands the spare capacity that cannot leave the Gulf.
+    assert brent(spare, closed=True) > brent(spare) * 1.03
+    # Emergency stocks arrive only after the lag, and then take some of the strain.
+    lag = rules.stock_lag_days
+    assert brent(spare + 2, days=lag + 2) < brent(spare + 2, days=lag)
 
 
 def test_tanker_traffic_matches_the_lanes_rates():
@@ -419,6 +479,54 @@ def test_sanctions_calibration_and_direction():
         > economy.target_pain(rules, waived)
         > economy.target_pain(rules, free)
     )
+
+
+def test_sanctions_on_other_exports_add_pain_and_leave_the_us_room_to_tighten():
+    model = world()
+    rules = model.spec.rules.economy
+    us = model.actors["us"]
+    legal = {o.target for o in legal_orders(model, us) if o.kind == "tighten_sanctions"}
+    assert {"petrochem", "metals"} <= legal and "oil" not in legal  # oil is at its maximum
+    before = economy.target_pain(rules, model.economy)
+    economy.change_sanctions(model, Order("us", "tighten_sanctions", "petrochem"), model.rng)
+    after = economy.target_pain(rules, model.economy)
+    step = model.spec.rules.economy.sanction_step
+    share = rules.petrochem_share * rules.sector_sanction_cut * step
+    whole = 1 + rules.petrochem_share + rules.metals_share
+    assert after - before == pytest.approx(share / whole)
+
+
+def test_steps_back_from_the_nuclear_deal_come_on_a_clock_and_offend_irans_enemies():
+    model = world()
+    rules = model.spec.rules.diplomacy
+    us, israel, iran = (model.actors[a].index for a in ("us", "israel", "iran"))
+    legal = lambda: {o.kind for o in legal_orders(model, model.actors["iran"])}  # noqa: E731
+    # May 2019 begins 13 days after the first step: the next is due 60 days after it.
+    assert model.nuclear.steps["iran"] == 1 and "nuclear_step" not in legal()
+    assert "nuclear_return" in legal()
+    while model.turn - model.nuclear.last_day["iran"] < rules.nuclear_step_days:
+        model.step()
+    assert "nuclear_step" in legal()
+    grudge = model.tension[us, iran], model.tension_floor[israel, iran]
+    event_ = diplomacy.nuclear_step(model, Order("iran", "nuclear_step"), model.rng)
+    assert event_.kind == "nuclear_step" and model.nuclear.steps["iran"] == 2
+    assert model.tension[us, iran] == pytest.approx(min(grudge[0] + rules.nuclear_tension, 1))
+    assert model.tension_floor[israel, iran] > grudge[1]
+    assert "nuclear_step" not in legal()  # two steps at most, and the clock restarts
+    diplomacy.nuclear_step(model, Order("iran", "nuclear_return"), model.rng)
+    assert model.nuclear.steps["iran"] == 0
+    assert model.tension_floor[israel, iran] < grudge[1]
+
+
+def test_the_houthis_can_fire_on_us_drones_over_yemen():
+    model = world(**{"rules.strikes.hit.shoot_down_drone": 1.0})
+    houthis = model.actors["houthis"]
+    assert Order("houthis", "shoot_down_drone", "us") in legal_orders(model, houthis)
+    event_ = strikes.shoot_down_drone(
+        model, Order("houthis", "shoot_down_drone", "us"), np.random.default_rng(0)
+    )
+    assert event_.kind == "drone_shootdown" and event_.place == "Hodeidah"
+    assert event_.details["hit"] == (houthis.readiness > 0)
 
 
 def test_sanctions_orders_move_levels_and_pain_follows():
@@ -525,3 +633,51 @@ def test_grievance_makes_talks_less_likely():
     calm = diplomacy.willingness(model, "us", "iran")
     model.tension[model.actors["us"].index, model.actors["iran"].index] = 1.0
     assert diplomacy.willingness(model, "us", "iran") < calm
+
+
+def test_a_rung_counts_what_an_attack_did():
+    """A lone rocket that hits nothing is harassment; one that kills five or more is a step
+    above proxy violence; the background wars stay off the ladder unless a blow is deadly."""
+    model = world()
+    assert attacks.intensity(model, "rocket_attack", False, 0) == Rung.HARASSMENT
+    assert attacks.intensity(model, "rocket_attack", True, 1) == Rung.PROXY_VIOLENCE
+    deadly = model.spec.rules.escalation.deadly_at
+    assert attacks.intensity(model, "base_attack", True, deadly) == Rung.STRIKES_ON_PROXIES
+    assert attacks.intensity(model, "tanker_sabotage", True, 9) == Rung.HARASSMENT
+    raid = model.make_event(
+        "state_strike",
+        "saudi",
+        "houthis",
+        "houthis_sanaa",
+        "hit",
+        casualties=20,
+        order=Order("saudi", "strike_militia", "houthis"),
+    )
+    assert escalation.background(model, raid)
+    before = len(model.ladder.recent)
+    model.ladder.note(model, raid)
+    assert len(model.ladder.recent) == before  # the Saudi air war is the background
+    missile = model.make_event(
+        "rocket_attack",
+        "houthis",
+        "saudi",
+        "riyadh",
+        "hit",
+        rung=attacks.intensity(model, "rocket_attack", True, deadly),
+        casualties=deadly,
+        order=Order("houthis", "rocket_attack", "riyadh"),
+    )
+    assert escalation.background(model, missile)
+    model.ladder.note(model, missile)
+    assert len(model.ladder.recent) == before + 1  # but a deadly blow at a city is a step
+
+
+def test_grievance_does_not_fall_below_the_start_by_itself():
+    """Quiet brings grievance back to the enmity of the start, not below (enmity_floor 1)."""
+    model = world()
+    us, iran = model.actors["us"].index, model.actors["iran"].index
+    start = model.spec.tension["us"]["iran"]
+    for _ in range(730):
+        escalation.relax(model)
+    assert model.tension[us, iran] == pytest.approx(start, abs=1e-3)
+    assert (model.tension >= model.tension_floor - 1e-3).all()

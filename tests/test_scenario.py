@@ -325,3 +325,13 @@ def test_a_huge_override_is_refused_in_one_line(setting):
     (line,) = done.stderr.splitlines()
     assert line.startswith("error: --set ") and len(line) < 300
     assert "at most 200 characters and 32 parts" in line or "32 levels deep" in line
+
+
+def test_the_model_documentation_defines_every_outcome_and_rung_as_the_code_does():
+    from wargame.core.ladder import LADDER, OUTCOMES
+
+    text = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    for name, definition in OUTCOMES.items():
+        assert f"(`{name}`) | {definition} |" in text, name
+    for rung, info in LADDER.items():
+        assert f"| {int(rung)} | {info.title} | {info.definition} |" in text, rung

@@ -186,6 +186,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from wargame.batch.calibration import Calibration, run_calibration
+
+    if (args.samples or args.waves) and not args.vary:
+        raise UsageError("--samples and --waves shape a fit: give the keys to fit with --vary")
+    job = Calibration(
+        args.scenario,
+        Path(args.against),
+        args.runs,
+        seed=args.seed,
+        overrides=overrides_from(args),
+        vary=args.vary or [],
+        samples=args.samples or 16,
+        waves=args.waves or 1,
+    )
+    return run_calibration(
+        job, args.out, resume=args.resume, workers=args.workers, scheduler=args.scheduler
+    )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from wargame.batch.discovery import target_metric
     from wargame.reports.report import write_report
@@ -323,6 +343,42 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--resume", action="store_true", help="complete an interrupted batch")
     batch.add_argument("--no-daily", action="store_true", help="skip daily.parquet")
     batch.set_defaults(func=cmd_batch)
+
+    calibrate = sub.add_parser(
+        "calibrate", help="compare what each side does in the runs with a record of the past"
+    )
+    _scenario_arg(calibrate)
+    calibrate.add_argument(
+        "--against",
+        required=True,
+        metavar="FILE.csv",
+        help="a record of incidents (a CSV file or a folder of them), e.g. "
+        "configs/data/record_2018_2019.csv",
+    )
+    calibrate.add_argument(
+        "--runs", type=_positive, default=40, help="runs (of each design point when fitting)"
+    )
+    calibrate.add_argument(
+        "--vary",
+        action="append",
+        metavar="KEY=LOW:HIGH",
+        help="fit a numeric key over a range (repeatable), by Latin hypercubes of --samples points",
+    )
+    calibrate.add_argument(
+        "--samples", type=_positive, help="design points of each wave of a fit (default 16)"
+    )
+    calibrate.add_argument(
+        "--waves",
+        type=_positive,
+        help="waves of a fit, each within the plausible ranges of the last (default 1)",
+    )
+    calibrate.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    _set_arg(calibrate)
+    calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
+    calibrate.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    calibrate.add_argument("--out", help="output folder (default runs/calibrate_SCENARIO)")
+    calibrate.add_argument("--resume", action="store_true", help="complete an interrupted run")
+    calibrate.set_defaults(func=cmd_calibrate)
 
     report = sub.add_parser("report", help="write an HTML report of a batch folder")
     report.add_argument("folder", help="a folder written by 'wargame batch'")

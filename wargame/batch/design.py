@@ -210,8 +210,8 @@ class Plan:
             words += ["--reps", str(self.reps)]
         words += ["--seed", str(self.seed)]
         for flag, pairs in (
-            ("--set", [(k, _toml(v)) for k, v in self.overrides.items()]),
-            ("--sweep", [(k, ",".join(_toml(v) for v in vs)) for k, vs in self.sweep.items()]),
+            ("--set", [(k, toml_text(v)) for k, v in self.overrides.items()]),
+            ("--sweep", [(k, ",".join(toml_text(v) for v in vs)) for k, vs in self.sweep.items()]),
             ("--vary", [(k, f"{lo}:{hi}") for k, (lo, hi) in self.vary.items()]),
         ):
             words += [word for key, value in pairs for word in (flag, f"{key}={value}")]
@@ -224,7 +224,7 @@ class Plan:
         return shlex.join(words)
 
 
-def _toml(value: Any) -> str:
+def toml_text(value: Any) -> str:
     """A value as it would be typed: strings quoted, so that they read back as strings."""
     return json.dumps(value) if isinstance(value, bool | str | list) else str(value)
 

@@ -163,6 +163,24 @@ def run_batch(
     scheduler: str | None = None,
 ) -> int:
     """``wargame batch``: run (or complete) a batch, print its summary; the exit status."""
+    done = complete_batch(plan, out, resume=resume, workers=workers, scheduler=scheduler)
+    if done is None:
+        return 1
+    folder, manifest, runs = done
+    print(render(manifest, runs, batch_store.read_sensitivity(folder)))
+    return report_failures(runs, folder)
+
+
+def complete_batch(
+    plan: Plan,
+    out: str | None = None,
+    *,
+    resume: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> tuple[Path, dict[str, Any], pd.DataFrame] | None:
+    """Run (or complete) a batch: its folder, manifest and runs table; None, said on stderr,
+    when its workers failed (the finished runs are kept for --resume)."""
     if workers is not None and workers > MAX_WORKERS:
         raise UsageError(f"--workers {workers}: at most {MAX_WORKERS} local processes")
     folder = Path(out or f"runs/batch_{plan.name}")
@@ -191,14 +209,13 @@ def run_batch(
             "same command and --resume",
             file=sys.stderr,
         )
-        return 1
+        return None
     if not complete:
         consolidate(plan, folder)
     with batch_store.reading(folder / batch_store.RUNS):
         runs = pd.read_parquet(folder / batch_store.RUNS)
     batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
-    print(render(manifest, runs, batch_store.read_sensitivity(folder)))
-    return _report_failures(runs, folder)
+    return folder, manifest, runs
 
 
 def _blocks(plan: Plan) -> int:
@@ -497,7 +514,7 @@ def consolidate(plan: Plan, folder: Path) -> None:
     batch_store.finish(folder, runs)
 
 
-def _report_failures(runs: pd.DataFrame, folder: Path) -> int:
+def report_failures(runs: pd.DataFrame, folder: Path) -> int:
     errors = runs[runs["error"].notna()]
     if errors.empty:
         return 0

@@ -109,15 +109,18 @@ def _delta(plan: Plan, y: np.ndarray) -> dict[str, Any]:
         "bounds": [*plan.problem()["bounds"], [0.0, 1.0]],
     }
     quiet = io.StringIO()
-    with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):  # notes on bins
-        found = delta.analyze(
-            problem,
-            np.column_stack([x, noise]),
-            y,
-            num_resamples=DELTA_RESAMPLES,
-            seed=plan.seed,
-            method="delta",
-        )
+    try:
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):  # bin notes
+            found = delta.analyze(
+                problem,
+                np.column_stack([x, noise]),
+                y,
+                num_resamples=DELTA_RESAMPLES,
+                seed=plan.seed,
+                method="delta",
+            )
+    except (ValueError, np.linalg.LinAlgError) as exc:  # too few distinct values to smooth
+        return {"error": f"not computed: the values are too few or too alike ({exc})"}
     return {
         "delta": dict(zip(names, map(_plain, found["delta_raw"]), strict=True)),
         "delta_conf": dict(zip(names, map(_plain, found["delta_raw_conf"]), strict=True)),

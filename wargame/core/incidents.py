@@ -28,6 +28,10 @@ class IncidentKind:
     deniable: bool = False
     aimed: str = "aimed at"  # how a sentence names the side it concerned, when not an attack
     routine: bool = False  # done under standing rules of engagement: background to the crisis
+    # The kind the record of past incidents counts it as, when sources seldom tell the two
+    # apart: a missile fired at Saudi Arabia is reported without saying whether it was aimed at a
+    # city, a base or an oil plant; a strike in Syria without saying whether it hit a convoy.
+    tallied_as: str | None = None
 
 
 def _catalogue(*kinds: IncidentKind) -> dict[str, IncidentKind]:
@@ -45,8 +49,16 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
         "oil facility attacked",
         hostile=True,
         deniable=True,
+        tallied_as="rocket_attack",
     ),
-    IncidentKind("base_attack", Rung.PROXY_VIOLENCE, "base attacked", hostile=True, deniable=True),
+    IncidentKind(
+        "base_attack",
+        Rung.PROXY_VIOLENCE,
+        "base attacked",
+        hostile=True,
+        deniable=True,
+        tallied_as="rocket_attack",
+    ),
     IncidentKind(
         "rocket_attack", Rung.PROXY_VIOLENCE, "rocket attack", hostile=True, deniable=True
     ),
@@ -62,6 +74,7 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
         "missile convoy struck",
         hostile=True,
         routine=True,
+        tallied_as="state_strike",
     ),
     IncidentKind(
         "convoy_delivered", Rung.CALM, "missile convoy delivered", covert=True, aimed="to"
@@ -72,6 +85,7 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
     IncidentKind("deployment", Rung.SHOW_OF_FORCE, "forces moved"),
     IncidentKind("sanctions_change", Rung.GESTURES, "sanctions changed"),
     IncidentKind("mediation", Rung.GESTURES, "mediation"),
+    IncidentKind("nuclear_step", Rung.GESTURES, "step on the nuclear deal's limits"),
     IncidentKind("closure_threat", Rung.SHOW_OF_FORCE, "threat to close the Strait of Hormuz"),
     IncidentKind(
         "closure_attempt",
@@ -94,6 +108,12 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
 COVERT_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.covert)
 HOSTILE_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.hostile)
 DENIABLE_KINDS = frozenset(k for k, kind in INCIDENTS.items() if kind.deniable)
+
+
+def tally(kind: str) -> str:
+    """The kind under which the record of past incidents counts an incident of ``kind``."""
+    return INCIDENTS[kind].tallied_as or kind
+
 
 # How an incident touches those it concerns: it angers them (the usual case), eases their
 # grievance (an act of goodwill: sanctions eased, a force withdrawn, talks agreed), or leaves them

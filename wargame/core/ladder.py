@@ -35,7 +35,8 @@ class RungInfo:
 LADDER: dict[Rung, RungInfo] = {
     Rung.CALM: RungInfo(
         "Calm",
-        "Routine competition: no incident above ordinary diplomacy in the recent past.",
+        "Routine competition: no incident above ordinary diplomacy in the recent past, besides "
+        "the background wars (the Saudi-Houthi war, Israel's campaign in Syria, Gaza's rounds).",
         "below rung 1 ('disagreement, cold war')",
     ),
     Rung.GESTURES: RungInfo(
@@ -51,17 +52,20 @@ LADDER: dict[Rung, RungInfo] = {
     ),
     Rung.HARASSMENT: RungInfo(
         "Harassment",
-        "Seizures of ships, covert sabotage of tankers, a sponsor's open coordination of proxies.",
+        "Seizures of ships, sabotage of tankers, a sponsor's coordination of proxies, and "
+        "attacks that hit nothing (a rocket that falls in an empty lot); no one killed.",
         "rungs 7-8 ('legal' harassment; harassing acts of violence)",
     ),
     Rung.PROXY_VIOLENCE: RungInfo(
         "Proxy violence",
-        "Militia rockets, drones and bombs against states' bases, cities and oil facilities.",
+        "Militia rockets, drones and bombs that hit states' bases, cities and oil facilities, "
+        "killing fewer than five.",
         "rung 8 (harassing acts of violence), carried out by proxies",
     ),
     Rung.STRIKES_ON_PROXIES: RungInfo(
-        "Strikes on proxies",
-        "States strike militias and convoys, or down each other's unmanned aircraft.",
+        "Strikes on proxies, deadly proxy violence",
+        "States strike militias and convoys or down each other's drones; or a militia's attack "
+        "kills five or more.",
         "rung 9 (dramatic military confrontations)",
     ),
     Rung.LIMITED_DIRECT: RungInfo(
@@ -77,28 +81,36 @@ LADDER: dict[Rung, RungInfo] = {
     ),
     Rung.REGIONAL_WAR: RungInfo(
         "Regional war",
-        "Direct strikes on many days drawing in three or more states.",
+        "Direct strikes on many days drawing in three or more states, or a thousand killed in "
+        "direct exchanges (UCDP's threshold of a war).",
         "rungs 15-20 (barely nuclear war excluded: the ladder stops below Kahn's "
         "nuclear threshold)",
     ),
 }
 
-# Outcome classes of a whole run. The key pair is the scenario's central dyad (the US and Iran
-# in May 2019): shadow wars elsewhere, such as Israel's strikes on the Quds Force in Syria,
-# climb the ladder but do not by themselves make a run a direct exchange.
+# The Uppsala Conflict Data Program's thresholds of battle-related deaths in a year: an armed
+# conflict from 25, a war from 1,000.
+CONFLICT_DEATHS = 25
+WAR_DEATHS = 1000
+
+# Outcome classes of a whole run, by its trajectory and its violence. The key pair is the
+# scenario's central dyad (the US and Iran in May 2019); the crisis's dead are those killed in
+# its incidents, not in the background wars (unless a single blow there killed five or more).
 OUTCOMES: dict[str, str] = {
     "de_escalated": (
-        "The key pair never struck each other directly, the crisis ended at rung 3 or lower, and "
-        "the key pair's tension ended below where it started."
+        "The key pair never struck each other directly, the crisis killed fewer than 25 (UCDP's "
+        "threshold of an armed conflict), and it ended at rung 3 or lower."
     ),
     "contained": (
-        "The key pair never struck each other directly, but the crisis did not de-escalate."
+        "The key pair never struck each other directly, but the crisis killed 25 or more, or "
+        "ended above rung 3."
     ),
     "limited_exchange": (
         "The key pair struck each other directly at least once, without a regional war."
     ),
     "regional_war": (
-        "The crisis reached rung 8: direct strikes on many days among three or more states."
+        "The crisis reached rung 8: direct strikes on many days among three or more states, or "
+        "1,000 or more killed in direct exchanges (UCDP's threshold of a war)."
     ),
 }
 
@@ -111,14 +123,12 @@ OUTCOME_NAMES: dict[str, str] = {
 }
 
 
-def outcome_class(
-    peak: int, key_pair_struck: bool, final: int, tension_start: float, tension_end: float
-) -> str:
+def outcome_class(peak: int, key_pair_struck: bool, final: int, crisis_killed: int) -> str:
     """Classify a run; the definitions are in OUTCOMES."""
     if peak >= Rung.REGIONAL_WAR:
         return "regional_war"
     if key_pair_struck:
         return "limited_exchange"
-    if final <= Rung.HARASSMENT and tension_end < tension_start:
+    if final <= Rung.HARASSMENT and crisis_killed < CONFLICT_DEATHS:
         return "de_escalated"
     return "contained"

@@ -81,7 +81,8 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
         "tighten_sanctions",
         Rung.GESTURES,
         Target.SECTOR,
-        "Tighten sanctions on Iran's oil, shipping or banking, or end the oil waivers.",
+        "Tighten sanctions on Iran's oil, shipping, banking, petrochemicals or metals, or end "
+        "the oil waivers.",
         "economy.change_sanctions",
         "sanctions",
         standing=True,
@@ -107,6 +108,28 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
         "mediation",
         standing=True,
         incident="mediation",
+    ),
+    OrderKind(
+        "nuclear_step",
+        Rung.GESTURES,
+        Target.NONE,
+        "Step further back from the nuclear deal's limits: leverage against sanctions, which "
+        "the sides that count you an enemy resent.",
+        "diplomacy.nuclear_step",
+        "nuclear",
+        standing=True,
+        incident="nuclear_step",
+    ),
+    OrderKind(
+        "nuclear_return",
+        Rung.CALM,
+        Target.NONE,
+        "Return to the nuclear deal's limits, undoing every step taken.",
+        "diplomacy.nuclear_step",
+        "nuclear",
+        standing=True,
+        reverses="nuclear_step",
+        incident="nuclear_step",
     ),
     OrderKind(
         "threaten_closure",
@@ -385,7 +408,8 @@ def victim_of(
     return None
 
 
-SECTORS = ("oil", "shipping", "banking", "waivers")
+# Sanctions sectors: the three of the oil trade, two of Iran's other exports, and the waivers.
+SECTORS = ("oil", "shipping", "banking", "petrochem", "metals", "waivers")
 
 
 class Order(NamedTuple):

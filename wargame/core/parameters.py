@@ -98,6 +98,13 @@ PARAMETERS = (
         "adversary with forces present.",
     ),
     Parameter(
+        "rules.decisions.rationality",
+        "Rationality",
+        "logit precision",
+        "How consistently every side picks its best option (a side may set its own): the "
+        "higher, the fewer surprises.",
+    ),
+    Parameter(
         "rules.decisions.action_cost",
         "Cost of acting",
         "utility",

@@ -38,6 +38,9 @@ UnitKind = Literal["carrier_group", "bomber_task_force", "escort_group", "patrio
 Lane = Literal["gulf", "red_sea"]
 
 
+Rationality = Annotated[float, Field(gt=0, le=100)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
@@ -113,7 +116,7 @@ class Actor(Strict):
     allies: list[str] = []
     resolve: Prob
     caution: Prob
-    rationality: Annotated[float, Field(gt=0, le=100)]
+    rationality: Rationality | None = None  # its own, when not the scenario's (rules.decisions)
     intel: Prob  # how often it attributes a deniable act correctly
     deniability: Prob  # how hard its own covert acts are to attribute
     sponsor_blame: Prob  # share of a proxy's blame it passes on to the sponsor
@@ -172,6 +175,8 @@ class Sanctions(Strict):
     oil: Prob
     shipping: Prob
     banking: Prob
+    petrochem: Prob  # Iran's exports besides oil: petrochemicals, then metals
+    metals: Prob
     waivers: bool
 
 
@@ -182,6 +187,8 @@ class Policy(Strict):
     interdiction: list[str] = []  # countries where detected convoys may be struck
     escorts: list[Lane] = []
     sanctions: Sanctions | None = None  # the sanctions it imposes on Iran
+    nuclear_steps: Annotated[int, Field(ge=0, le=10)] = 0  # steps back from the deal's limits
+    nuclear_step_day: int = -9999  # the day of the last one (before the start: negative)
 
 
 class PerLevel(Strict):
@@ -207,7 +214,8 @@ class EscalationRules(Strict):
     war_states: Annotated[int, Field(ge=3)]
     severity: dict[str, NonNeg]  # incident kind -> how much it angers the victim
     casualty_weight: NonNeg  # extra severity per log(1 + killed)
-    enmity_floor: Prob  # share of the starting tension that never fades
+    enmity_floor: Prob  # share of the starting tension that never fades by itself
+    deadly_at: Annotated[int, Field(ge=1)]  # killed that make an attack deadly (a rung higher)
     catharsis: Prob  # share of a grievance that hitting back settles, per unit of severity
 
 
@@ -226,7 +234,9 @@ class SabotageRules(Strict):
     tanker_seize: Prob
     escort_protection: Prob  # share of attacks and seizures an escort foils
     oil_damage: Prob  # mean share of a facility's capacity knocked offline
-    repair_days: Positive  # mean repair time
+    # Time constant of repairs, by kind of oil site (a plant or pipeline, a terminal).
+    repair_days: dict[Literal["oil_facility", "oil_terminal"], Positive]
+    salvo_extra: Prob  # chance that a salvo also aims at each other oil site of the owner in reach
     tankers_per_day: dict[Lane, NonNeg]
     tanker_owners: dict[Lane, dict[str, Positive]]  # whose oil the tankers carry, by weight
     tanker_km_per_day: Positive
@@ -247,9 +257,20 @@ class EconomyRules(Strict):
     waiver_relief: Prob  # share of that cut that waivers give back
     shipping_sanction_cut: Prob
     banking_sanction_cut: Prob  # share of revenue lost to blocked payments
+    # Iran's other exports, as shares of its oil revenue before sanctions, and the share of a
+    # sector's revenue that full sanctions on it take away.
+    petrochem_share: NonNeg
+    metals_share: NonNeg
+    sector_sanction_cut: Prob
     price_usd: Positive
-    price_per_mbd: NonNeg  # price rise per mb/d of supply lost, as a share
-    risk_premium: NonNeg  # price premium per tanker incident, as a share
+    world_supply_mbd: Positive
+    spare_capacity_mbd: NonNeg  # other producers' spare, within weeks
+    bypass_mbd: NonNeg  # the spare of the pipelines around Hormuz: the cover while it is closed
+    stock_release_mbd: NonNeg  # emergency stocks released in a long shortfall
+    stock_lag_days: Annotated[int, Field(ge=0, le=365)]  # shortfall before stocks are released
+    elasticity_covered: Positive  # price response to a loss that others make good
+    elasticity_uncovered: Positive  # price response to a loss that no one makes good
+    risk_premium: NonNeg  # price premium per tanker incident, in log points
     risk_decay: Prob
     pain_memory_days: Annotated[int, Field(ge=1, le=365)]
     closure_cut: Prob  # share of Hormuz flow an attempted closure stops
@@ -276,9 +297,13 @@ class DiplomacyRules(Strict):
     mediation_success: Prob
     mediation_effect: Prob
     talks_days: Days
+    nuclear_step_days: Days  # the least time between two steps back from the nuclear deal
+    nuclear_max_steps: Annotated[int, Field(ge=0, le=10)]
+    nuclear_tension: Prob  # grievance each step adds in the sides that count the stepper an enemy
 
 
 class DecisionRules(Strict):
+    rationality: Rationality  # every side's logit precision, unless a side sets its own
     action_cost: NonNeg  # what any order but 'hold' must be worth to be chosen
     rung_cost: NonNeg  # disutility of each rung an order climbs above today's
     retaliation_fear: NonNeg  # disutility of provoking a resolute, present adversary

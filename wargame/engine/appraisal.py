@@ -184,6 +184,17 @@ def sanctions(view: SideView, order: Order) -> Values:
     return {"pressure": -level * grudge, "restraint": level * (1.0 - grudge) * novelty}
 
 
+def nuclear(view: SideView, order: Order) -> Values:
+    """A step back from the nuclear deal is leverage against the sanctions: worth the pain
+    they cause and the grudge against the side imposing them; a return to the deal is worth
+    restraint once the pain has eased, and gives the leverage up."""
+    pain = view.pain()
+    grudge = view.grievance(view.sanctioner or "")
+    if order.kind == "nuclear_step":
+        return {"pressure": pain * grudge * view.novelty(order)}
+    return {"pressure": -pain * grudge, "restraint": (1.0 - pain) * view.novelty(order)}
+
+
 def mediation(view: SideView, order: Order) -> Values:
     """Talks are worth as much as the two sides seem to be at each other's throats, from what
     the mediator has seen of them, the more so the higher the crisis."""
@@ -288,6 +299,7 @@ APPRAISALS: dict[str, Callable[[SideView, Order], Values]] = {
         deployment,
         escort,
         sanctions,
+        nuclear,
         mediation,
         closure,
         surveillance,

@@ -100,6 +100,7 @@ class WargameModel(mesa.Model):
             key=lambda p: (self.actors[p[0]].index, self.actors[p[1]].index),
         )
         self.talks = diplomacy.Talks()
+        self.nuclear = diplomacy.Nuclear.start(spec)
         self.epoch = 0  # bumped whenever beliefs may have changed, so views re-read them
         self._stepping = False
         self._repeat_keys: dict[Order, tuple[str, str | None]] = {}
@@ -365,10 +366,13 @@ class WargameModel(mesa.Model):
         return adversaries[0] if adversaries else aid
 
     def drone_area(self, shooter: str, target: str) -> str:
-        """Where a drone of ``target`` flies near ``shooter``: its surveillance asset's place."""
+        """Where a drone of ``target`` flies near ``shooter``: the place of its surveillance
+        asset over the shooter's home country, else its first asset's."""
         places = [a.place for a in self.spec.isr.values() if a.owner == target and a.place]
-        if places:
-            return places[0]
+        home = self.home_country(shooter)
+        over_home = [p for p in places if self.geo.country_of(self.geo.places[p].cell) == home]
+        if over_home or places:
+            return (over_home or places)[0]
         return self.capital(shooter) or "Strait of Hormuz"
 
     def site_owner(self, sid: str) -> str | None:
@@ -471,6 +475,4 @@ class WargameModel(mesa.Model):
 
     def outcome(self) -> str:
         struck = self.record.direct_exchange_day is not None
-        return outcome_class(
-            self.ladder.peak, struck, self.ladder.rung, self._tension_start, self.key_tension()
-        )
+        return outcome_class(self.ladder.peak, struck, self.ladder.rung, self.ladder.crisis_killed)

@@ -25,6 +25,8 @@ SECTORS = {
     "oil": "oil sanctions",
     "shipping": "shipping sanctions",
     "banking": "banking sanctions",
+    "petrochem": "petrochemical sanctions",
+    "metals": "metals sanctions",
     "waivers": "oil waivers",
 }
 

@@ -193,12 +193,12 @@ class ComputerPolicy:
         judge = Judge(view, self.facts)
         reactions = [o for o in options if o.kind not in STANDING]
         self.last = judge.score_all(reactions)
-        picks = [self._choose(self.last, view.spec.rationality)]
+        picks = [self._choose(self.last, view.rationality)]
         if reviews_today(view):
             policies = [options[0]] + [o for o in options if o.kind in STANDING]
             scored = judge.score_all(policies)
             self.last += scored[1:]  # holding, first, is among the reactions already
-            picks.append(self._choose(scored, view.spec.rationality))
+            picks.append(self._choose(scored, view.rationality))
         self.chosen = {s.order: s for s in picks if s.order.kind != "hold"}
         return list(self.chosen)
 
@@ -208,7 +208,7 @@ class ComputerPolicy:
         scores 0, by a logit choice."""
         own = appraisal.own_order(view, order)
         scored = Judge(view, self.facts).weigh(own, appraisal.directed(view, own))
-        p = 1.0 / (1.0 + math.exp(-min(view.spec.rationality * scored.utility, 700.0)))
+        p = 1.0 / (1.0 + math.exp(-min(view.rationality * scored.utility, 700.0)))
         roll = float(self.rng.random())
         return Consent(roll < p, round(p, 4), round(roll, 4), scored)
 

@@ -50,6 +50,7 @@ class Record:
         self._kind_index = {k: i for i, k in enumerate(self.kinds)}
         self.today = np.zeros(len(self.kinds), dtype=np.int64)
         self.totals = dict.fromkeys(self.kinds, 0)
+        self.by_side: dict[str, dict[str, int]] = {}  # what each side did: the record to fit
         self.first_day: dict[str, int | None] = dict.fromkeys(self.kinds)
         self.direct_exchange_day: int | None = None
         self.direct_exchange_by: str | None = None  # the side of the key pair that struck first
@@ -70,6 +71,8 @@ class Record:
             return
         self.today[self._kind_index[event.kind]] += 1
         self.totals[event.kind] += 1
+        done = self.by_side.setdefault(event.actor, {})
+        done[event.kind] = done.get(event.kind, 0) + 1
         if self.first_day[event.kind] is None:
             self.first_day[event.kind] = event.day
         if self.direct_exchange_day is None and event.kind == "state_strike":
@@ -192,6 +195,9 @@ class Record:
             "peak_day": m.ladder.peak_day,
             "final_rung": m.ladder.rung,
             "incidents": dict(self.totals),
+            "incidents_by_side": {
+                aid: dict(sorted(kinds.items())) for aid, kinds in sorted(self.by_side.items())
+            },
             "first_day": dict(self.first_day),
             "direct_exchange_day": self.direct_exchange_day,
             "direct_exchange_by": self.direct_exchange_by,
@@ -204,6 +210,7 @@ class Record:
                 "interdicted": m.corridor.interdicted,
             },
             "casualties": {a.aid: a.casualties for a in m.actor_list},
+            "crisis_killed": m.ladder.crisis_killed,
             "key_tension": {"start": round(m._tension_start, 4), "end": round(m.key_tension(), 4)},
             "scenario_sha256": m.loaded.sha256,
         }

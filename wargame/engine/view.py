@@ -94,6 +94,11 @@ class SideView:
 
     # ----- who is who (public) -----
     @property
+    def rationality(self) -> float:
+        """Its logit precision: its own, or the scenario's."""
+        return self.spec.rationality or self.rules.rationality
+
+    @property
     def index(self) -> int:
         return self._me.index
 
@@ -277,7 +282,8 @@ class SideView:
         recent wrongs, real or believed, have added."""
         j = self._index[other]
         floor = self._floor[j]
-        return max(self._grievance[j] - floor, 0.0) / (1.0 - floor)
+        room = 1.0 - floor
+        return max(self._grievance[j] - floor, 0.0) / room if room > 0.0 else 0.0
 
     def resolve_of(self, other: str) -> float:
         """How resolute ``other`` seems: its own resolve it knows; another's it estimates from

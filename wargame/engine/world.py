@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from wargame.core.incidents import Event, Tone
     from wargame.core.orders import Order
     from wargame.core.schema import Scenario
-    from wargame.engine.rules.diplomacy import Talks
+    from wargame.engine.rules.diplomacy import Nuclear, Talks
     from wargame.engine.rules.economy import Economy
     from wargame.engine.rules.escalation import Ladder
     from wargame.engine.rules.interdiction import Corridor, Surveillance
@@ -61,6 +61,7 @@ class World(Protocol):
     shipping: Shipping
     posture_log: PostureLog
     talks: Talks
+    nuclear: Nuclear
 
     @property
     def day(self) -> int: ...

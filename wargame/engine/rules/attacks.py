@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.core.incidents import Event
+from wargame.core.incidents import INCIDENTS, Event
 from wargame.core.ladder import Rung
 from wargame.engine.rules.odds import roll
 from wargame.engine.rules.posture import vulnerability
@@ -78,6 +78,19 @@ def resolve(
     return True, killed, odds
 
 
+def intensity(world: World, kind: str, hit: bool, killed: int) -> Rung:
+    """The rung an attack on a site stands on, by what it did: one that hit nothing is
+    harassment, one that killed ``deadly_at`` or more is a step above proxy violence."""
+    usual = INCIDENTS[kind].rung
+    if usual != Rung.PROXY_VIOLENCE:
+        return usual
+    if not hit:
+        return Rung.HARASSMENT
+    if killed >= world.spec.rules.escalation.deadly_at:
+        return Rung.STRIKES_ON_PROXIES
+    return usual
+
+
 def attack_site(world: World, order: Order, rng: np.random.Generator) -> Event:
     """Rockets on a city or a mission, or an attack on a base: the incident the site implies."""
     return hit_site(world, order, rng)
@@ -99,6 +112,8 @@ def hit_site(
     attacker = world.actors[order.via or order.actor]
     hit, killed, odds = resolve(world, attacker, site, order.kind, rng)
     kind = kind or INCIDENT_OF_SITE[site.kind]
+    if rung is None:
+        rung = intensity(world, kind, hit, killed)
     world.actors[site.owner].casualties += killed
     outcome = ("hit" if hit else "missed or intercepted") + (f", {site.name}" if hit else "")
     return world.make_event(

@@ -1,12 +1,19 @@
 """Escalation: the rung of the crisis, how tension fades, and how a run ends.
 
+Summary of rule: the crisis stands on the highest rung of its recent incidents (the background
+wars aside), higher when states strike each other on several days, and grievances fade back
+toward the enmity of the start.
+
 The rung of a day is the highest rung of any incident in the last ``memory_days``, raised to
 "sustained direct exchange" when states struck each other on ``sustained_days`` different days
 in that window (or the strait is being closed), and to "regional war" when direct strikes fell
-on ``war_days`` days among ``war_states`` or more states. Tension (grievance) rises through
-perception and fades each day by ``tension_decay`` toward a floor: the share ``enmity_floor``
-of the starting tension, the enmity that no quiet spell removes. Hitting back settles part of a
-score: a side's grievance against its victim falls by ``catharsis`` times the act's severity.
+on ``war_days`` days among ``war_states`` or more states, or killed 1,000 (UCDP's war). The acts
+of background campaigns (the Saudi-Houthi war, Israel's campaign in Syria, Gaza's rounds) and
+strikes on convoys under standing rules of engagement do not move it, unless an attack killed
+``deadly_at`` or more. Tension (grievance) rises through perception and fades each day by
+``tension_decay`` toward a floor: the share ``enmity_floor`` of the starting tension, lowered
+only by goodwill and talks. Hitting back settles part of a score: a side's grievance against its
+victim falls by ``catharsis`` times the act's severity.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.core.incidents import INCIDENTS, Event
-from wargame.core.ladder import Rung
+from wargame.core.ladder import WAR_DEATHS, Rung
 
 if TYPE_CHECKING:
     from wargame.core.schema import EscalationRules
@@ -59,17 +66,25 @@ class Ladder:
         self.direct: deque[tuple[int, str, str]] = deque()  # (day, state, state) of direct strikes
         self.direct_pairs: set[frozenset[str]] = set()  # pairs of states that struck each other
         self.closure_active = False
+        self.crisis_killed = 0  # killed in the crisis's incidents during the run
+        self.direct_killed = 0  # of them, in direct strikes between states
         self.rung = int(Rung.CALM)
         self.peak = int(Rung.CALM)
         self.peak_day = 0
 
     def note(self, model: World, event: Event) -> None:
-        """An incident moves the crisis, unless it is part of the background: a routine
-        strike under standing rules of engagement, or an act of a side's background campaign
-        against one of its enemies."""
-        if not background(model, event):
+        """An incident moves the crisis, unless it is part of the background (a routine strike
+        under standing rules of engagement, or an act of a side's background campaign against
+        one of its enemies), unless it was a deadly attack (one that killed ``deadly_at`` or
+        more, which puts it a rung above its kind's)."""
+        deadly = event.rung > INCIDENTS[event.kind].rung  # an attack that killed many
+        if deadly or not background(model, event):
             self.recent.append((event.day, event.rung))
+            if event.day >= 1:
+                self.crisis_killed += event.casualties
         if is_direct(model, event):
+            if event.day >= 1:
+                self.direct_killed += event.casualties
             doer = model.actors[event.actor].state()
             victim = model.actors[event.target].state()
             self.direct.append((event.day, doer, victim))
@@ -96,7 +111,8 @@ class Ladder:
         rung = max((r for _, r in self.recent), default=int(Rung.CALM))
         strike_days = len({d for d, _, _ in self.direct})
         states = {s for _, a, b in self.direct for s in (a, b)}
-        if strike_days >= self.rules.war_days and len(states) >= self.rules.war_states:
+        many = strike_days >= self.rules.war_days and len(states) >= self.rules.war_states
+        if many or self.direct_killed >= WAR_DEATHS:
             rung = int(Rung.REGIONAL_WAR)
         elif strike_days >= self.rules.sustained_days or self.closure_active:
             rung = max(rung, int(Rung.SUSTAINED_DIRECT))

@@ -134,8 +134,10 @@ def learn(model: World, observer: Actor, heard: Perceived) -> None:
     if share <= 0.0 or heard.blamed == observer.aid:
         return
     blamed = model.actors[heard.blamed]
-    if event.tone == "goodwill":
-        _move(row, blamed.index, 0.0, rules.tension_gain * severity * share)
+    if event.tone == "goodwill":  # it eases the grievance, and the enmity under it
+        rate = rules.tension_gain * severity * share
+        _move(row, blamed.index, 0.0, rate)
+        _move(model.tension_floor[observer.index], blamed.index, 0.0, rate)
         return
     targets = [(blamed.index, 1.0)] + [
         (model.actors[s].index, observer.spec.sponsor_blame) for s in blamed.sponsors()

@@ -1,16 +1,18 @@
 """Sabotage: attacks on oil facilities and on tankers in the lanes, and seizures of tankers.
 
 Summary of rule: an attack on a tanker succeeds with ``tanker_hit`` times the attacker's
-potency and a seizure with ``tanker_seize``, less where an escort sails; a hit on an oil
-facility knocks out a share of its capacity, which comes back over ``repair_days``.
+potency and a seizure with ``tanker_seize``, less where an escort sails; a salvo on oil sites
+knocks out a share of each one it hits, which comes back over its kind's ``repair_days``.
 
 Laden tankers enter each lane at Poisson rates (``tankers_per_day``), shared among exporters by
 ``tanker_owners``; each exporter's tankers of a day sail together as one unit at
 ``tanker_km_per_day``. An attack on a tanker succeeds with
 ``tanker_hit`` times the attacker's potency; a seizure with ``tanker_seize``; an escort in the
-lane foils ``escort_protection`` of both. A hit on an oil facility knocks out a share of its
-capacity drawn around ``oil_damage`` (uniform between half and one and a half times it); the
-lost capacity comes back with a time constant of ``repair_days``. Deniability is in perception:
+lane foils ``escort_protection`` of both. An attack on an oil site is a salvo: on the site aimed
+at and, each with ``salvo_extra``, on the owner's other oil sites in the attacker's reach, each
+resolved as an attack. A hit knocks out a share of the site's capacity drawn around
+``oil_damage`` (uniform between half and one and a half times it); the lost capacity comes back
+with a time constant of ``repair_days`` for its kind of site. Deniability is in perception:
 the victim blames someone, with a confidence that can be wrong.
 """
 
@@ -24,11 +26,12 @@ import numpy as np
 
 from agents.units import Tanker, timetable
 from wargame.core.incidents import Event
-from wargame.engine.rules.attacks import hit_site, potency
+from wargame.engine.rules.attacks import hit_site, potency, resolve
 from wargame.engine.rules.economy import add_risk
 from wargame.engine.rules.odds import roll
 
 if TYPE_CHECKING:
+    from agents.sites import Site
     from wargame.core.orders import Order
     from wargame.engine.world import World
 
@@ -125,28 +128,50 @@ def tanker_action(model: World, order: Order, rng: np.random.Generator) -> Event
     )
 
 
-def damage_oil(model: World, order: Order, rng: np.random.Generator, event: Event) -> None:
-    """Knock out part of a facility's capacity after a hit."""
-    site = model.sites[order.target or ""]
+def damage_oil(model: World, site: Site, rng: np.random.Generator, event: Event) -> None:
+    """Knock out part of a site's capacity after a hit."""
     share = min(rng.uniform(0.5, 1.5) * model.spec.rules.sabotage.oil_damage, 1.0)
     site.offline_mbd = min(
         site.offline_mbd + share * site.spec.capacity_mbd, site.spec.capacity_mbd
     )
-    event.outcome += f"; {site.offline_mbd:.1f} mb/d offline"
-    event.details["offline_mbd"] = round(site.offline_mbd, 2)
+    event.outcome += f"; {site.name} {site.offline_mbd:.1f} mb/d offline"
+    event.details["offline_mbd"] = round(
+        event.details.get("offline_mbd", 0.0) + site.offline_mbd, 2
+    )
     add_risk(model)
 
 
 def attack_oil(model: World, order: Order, rng: np.random.Generator) -> Event:
+    """A salvo: the site aimed at, and each of the owner's other oil sites in reach with
+    ``salvo_extra``; one incident tells the whole salvo."""
     event = hit_site(model, order, rng, kind="oil_facility_attack")
+    site = model.sites[order.target or ""]
     if event.details["hit"]:
-        damage_oil(model, order, rng, event)
+        damage_oil(model, site, rng, event)
+    attacker = model.actors[order.via or order.actor]
+    extra = model.spec.rules.sabotage.salvo_extra
+    for other in model.oil_sites:
+        if (
+            other is site
+            or other.owner != site.owner
+            or other.country not in attacker.spec.reach
+            or rng.random() >= extra
+        ):
+            continue
+        hit, killed, _ = resolve(model, attacker, other, order.kind, rng)
+        event.details.setdefault("salvo", []).append(other.sid)
+        if hit:
+            event.details["hit"] = True
+            event.casualties += killed
+            model.actors[other.owner].casualties += killed
+            damage_oil(model, other, rng, event)
     return event
 
 
 def repair(model: World) -> None:
-    """Offline capacity comes back with a time constant of ``repair_days``."""
-    keep = math.exp(-1.0 / model.spec.rules.sabotage.repair_days)
+    """Offline capacity comes back with its kind of site's time constant."""
+    days = model.spec.rules.sabotage.repair_days
     for site in model.oil_sites:
         if site.offline_mbd > 0.0:
+            keep = math.exp(-1.0 / days[site.kind])
             site.offline_mbd = site.offline_mbd * keep if site.offline_mbd > 0.01 else 0.0
