@@ -65,6 +65,23 @@ def test_the_grid_is_a_mesa_grid_built_from_the_map():
     assert coverage[model.geo.places["Riyadh"].cell] < 0.01
 
 
+def test_the_grid_makes_a_cell_when_asked_and_connects_none():
+    """Nothing asks a cell for its neighbours: a model makes only the cells its agents stand on,
+    each once, and iterating over the grid still gives every cell."""
+    model = WargameModel("may2019", seed=1)
+    model.run_for(5)
+    made = dict.keys(model.grid._cells)
+    assert 0 < len(made) < 500
+    site = model.site_list[0]
+    assert model.grid[site.cell.coordinate] is site.cell and site in site.cell.agents
+    assert all(not model.grid[c].connections for c in made)
+    with pytest.raises(KeyError):
+        model.grid[(model.grid.width, 0)]
+    assert len(list(model.grid.all_cells)) == model.grid.width * model.grid.height
+    tanker = model.tankers[0]
+    assert model.grid.empty.data[tanker.cell.coordinate] == 0
+
+
 def test_a_day_follows_the_phases_and_is_recorded():
     model = WargameModel("may2019", seed=3)
     model.step()
