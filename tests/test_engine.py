@@ -267,3 +267,23 @@ def test_a_non_editable_install_finds_its_data_from_anywhere(tmp_path):
     packs = "from wargame.core.packs import load_pack as l, shipped_packs as s; print(*map(l, s()))"
     loaded = python("-c", packs)
     assert loaded.returncode == 0 and "the_strait" in loaded.stdout, loaded.stderr
+
+
+def test_daily_floats_are_rounded_exactly_as_round_rounds_them() -> None:
+    from wargame.engine.record import rounded
+
+    rng = np.random.default_rng(3)
+    halves = (np.arange(-2000, 2000) + 0.5) / 1e6  # on or a rounding error from a half
+    values = np.concatenate(
+        [
+            rng.normal(0, 100, 20_000),
+            rng.uniform(0, 1, 20_000).round(7),
+            halves,
+            np.nextafter(halves, np.inf),
+            np.nextafter(halves, -np.inf),
+            [0.0, -0.0, -1e-7, 2.0**60, -(2.0**53) / 3, np.inf, -np.inf, np.nan],
+        ]
+    )
+    assert [repr(x) for x in rounded(values).tolist()] == [
+        repr(round(x, 6)) for x in values.tolist()
+    ]
