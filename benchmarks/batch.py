@@ -1,20 +1,22 @@
 """Batch speed and memory, measured on ``wargame batch`` as a user runs it, in CPU time.
 
 The batch runs in this process (its parent, as the ``wargame batch`` command would be), on 2
-local worker processes or on a real Dask cluster this script starts (``dask scheduler`` and
-two ``dask worker --nthreads 1``). CPU time is counted with ``getrusage`` for this process and
-its local workers, and with psutil for the Dask processes; memory is the sum of the resident
-sets of the parent and every worker (and the scheduler), sampled every 50 ms. The parent's
-one-off imports (the engine, Dask's client: about 2 CPU seconds) are made before measuring, so
-that the parent's figures are what grows with the runs; the workers' figures include theirs.
+local worker processes or on a real Dask cluster this script starts (``dask scheduler`` and two
+``dask worker --nthreads 1 --no-nanny``). CPU time is counted with ``getrusage`` for this
+process and its local workers, and with psutil for the Dask processes; memory is the sum of
+the resident sets of the parent and every worker (and the scheduler), sampled every 100 ms
+in a thread whose own CPU time is not counted as the parent's.
+The parent's one-off imports (the engine, Dask's client: about 2 CPU seconds) are made before
+measuring, so that the parent's figures are what grows with the runs; the workers' figures
+include theirs.
 
 Prints, in one run:
 - ``throughput``: year-long runs of may2019 per CPU-second, parent and workers, construction
   and writing included (target >= 4, issue "Speed"), and the wall time of the batch;
 - ``scale``: for each size in ``--scale-runs`` (30-day runs by default) and each executor, the
   parent's CPU ms per run (target <= 1), the workers' CPU ms per run, the wall time, and the
-  peak memory of parent plus workers (target < 1 GiB): flat figures as the runs grow show
-  that nothing in the parent grows with the number of runs.
+  peak memory of parent plus workers (target < 1 GiB), and what each further run costs the
+  parent: flat figures as the runs grow show that nothing in the parent grows with them.
 
     python benchmarks/batch.py [--runs 200] [--scale-runs 2000,10000] [--scale-days 30]
                                [--executors local,dask] [--only throughput,scale]
@@ -63,19 +65,20 @@ class Measure:
 
 class Peak:
     """The largest total resident set of this process, its children and ``others``, sampled
-    every 50 ms in a thread."""
+    every 100 ms in a thread, and the CPU time that sampling took (not the batch's)."""
 
     def __init__(self, others: list[psutil.Process]) -> None:
-        self.others, self.bytes, self._stop = others, 0, threading.Event()
+        self.others, self.bytes, self.cpu_s, self._stop = others, 0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         me = psutil.Process()
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.1):
             procs = [me, *me.children(recursive=True)]
             for other in self.others:
                 procs += [other, *_children(other)]
             self.bytes = max(self.bytes, sum(_rss(p) for p in procs))
+        self.cpu_s = time.thread_time()
 
     def __enter__(self) -> Peak:
         self._thread.start()
@@ -134,7 +137,8 @@ def measure(runs: int, days: int, scheduler: str | None, cluster: list[psutil.Pr
         if code != 0:
             raise SystemExit(f"batch failed ({code})")
         workers = _rusage(resource.RUSAGE_CHILDREN) - children + _cpu(cluster) - remote
-        return Measure(runs, wall, _rusage(resource.RUSAGE_SELF) - parent, workers, peak.bytes)
+        parent = _rusage(resource.RUSAGE_SELF) - parent - peak.cpu_s
+        return Measure(runs, wall, parent, workers, peak.bytes)
 
 
 @contextlib.contextmanager
@@ -156,7 +160,7 @@ def dask_cluster() -> Iterator[tuple[str, list[psutil.Process]]]:
 
         time.sleep(2)
         for _ in range(2):
-            worker = [BIN / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"]
+            worker = [BIN / "dask", "worker", address, "--nthreads", "1", "--no-nanny"]
             procs.append(subprocess.Popen(worker, **quiet))
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
@@ -200,9 +204,17 @@ def main() -> None:
                 address, cluster = (
                     stack.enter_context(dask_cluster()) if executor == "dask" else (None, [])
                 )
+                taken = []
                 for runs in sizes:
+                    taken.append(measure(runs, args.scale_days, address, cluster))
+                    print(f"  {taken[-1].line()}", flush=True)
+                if len(taken) > 1:
+                    first, last = taken[0], taken[-1]
+                    more = (last.parent_cpu_s - first.parent_cpu_s) / (last.runs - first.runs)
                     print(
-                        f"  {measure(runs, args.scale_days, address, cluster).line()}", flush=True
+                        f"  each further run costs the parent {1000 * more:.3f} CPU ms "
+                        f"(from {first.runs} to {last.runs} runs); the rest is a fixed cost of "
+                        f"{first.parent_cpu_s - more * first.runs:.1f} CPU s a batch"
                     )
     print(f"load average at the end: {psutil.getloadavg()[0]:.2f} (other work skews wall times)")
 
