@@ -71,6 +71,20 @@ def test_table_is_the_same_whatever_the_workers_and_equals_serial_runs(
     assert list(daily.groupby("run")["day"].apply(list)) == [list(range(31))] * 12
 
 
+def test_each_table_is_a_folder_of_parts_of_one_schema_read_in_run_order(small: Path) -> None:
+    for name, rows in (("runs.parquet", 1), ("daily.parquet", 31)):
+        parts = sorted((small / name).glob("block-*.parquet"))
+        assert [p.name for p in parts] == [f"block-{b:06d}.parquet" for b in range(12)], name
+        schemas = {pq.read_schema(part) for part in parts}
+        assert len(schemas) == 1, name
+        table = pq.read_table(small / name)
+        assert table.column("run").to_pylist() == [run for run in range(12) for _ in range(rows)]
+    assert json.loads((small / "complete.json").read_text()) == {"runs": 12}
+    assert sorted(p.name for p in small.iterdir()) == [
+        "complete.json", "daily.parquet", "manifest.json", "runs.parquet"
+    ]  # fmt: skip
+
+
 def test_sweep_crosses_values_and_summarises_each(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     result = batch_cli(
@@ -102,13 +116,13 @@ def test_killed_batch_resumes_without_losing_or_repeating_runs(tmp_path: Path) -
         start_new_session=True,  # its own process group: the kill takes the workers too
     )
     deadline = time.monotonic() + 120
-    while len(list((out / "parts").glob("*.runs.parquet"))) < 5:
+    while len(list((out / "runs.parquet").glob("block-*.parquet"))) < 5:
         assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
         time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    kept = len(list((out / "parts").glob("*.runs.parquet")))
-    assert 5 <= kept < 40 and not (out / "runs.parquet").exists()
+    kept = len(list((out / "runs.parquet").glob("block-*.parquet")))
+    assert 5 <= kept < 40 and not (out / "complete.json").exists()
 
     result = batch_cli(*args, "--out", str(out), "--resume")
     assert result.returncode == 0, result.stderr
@@ -158,7 +172,7 @@ def test_a_batch_killed_outright_leaves_no_local_worker_behind(tmp_path: Path) -
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
-        while not list((out / "parts").glob("*.runs.parquet")):
+        while not list((out / "runs.parquet").glob("block-*.parquet")):
             assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
             time.sleep(0.05)
         workers = _children(process.pid)  # two workers and multiprocessing's resource tracker
@@ -247,7 +261,7 @@ def test_a_failing_executor_leaves_runs_missing_for_resume(
 ) -> None:
     args = lose_a_block(tmp_path / "broken", monkeypatch)
     assert "--resume" in capsys.readouterr().err
-    assert not (tmp_path / "broken" / "runs.parquet").exists()
+    assert not (tmp_path / "broken" / "complete.json").exists()
     assert main([*args, "--resume"]) == 0
     clean = tmp_path / "clean"
     assert main(["batch", *SMALL, "--out", str(clean)]) == 0
@@ -365,12 +379,12 @@ def test_the_summary_says_in_how_many_runs_a_metric_has_a_value() -> None:
 def test_a_folder_is_not_overwritten_nor_resumed_with_other_arguments(
     small: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    before = {p.name: p.read_bytes() for p in small.iterdir()}
+    before = {p: p.read_bytes() for p in small.rglob("*") if p.is_file()}
     assert main(["batch", *SMALL, "--out", str(small)]) == 2
     assert "already holds a batch; add --resume" in capsys.readouterr().err
     assert main(["batch", *SMALL[:-1], "8", "--out", str(small), "--resume"]) == 2
     assert "differs in: seed" in capsys.readouterr().err
-    assert before == {p.name: p.read_bytes() for p in small.iterdir()}
+    assert before == {p: p.read_bytes() for p in small.rglob("*") if p.is_file()}
 
     other = tmp_path / "other"
     other.mkdir()
@@ -557,7 +571,7 @@ def test_a_scheduler_that_dies_mid_batch_is_one_line_and_the_runs_are_kept(tmp_p
             text=True,
         )  # fmt: skip
         deadline = time.monotonic() + 120
-        while len(list((out / "parts").glob("*.runs.parquet"))) < 2:
+        while len(list((out / "runs.parquet").glob("block-*.parquet"))) < 2:
             assert process.poll() is None and time.monotonic() < deadline, "batch ended early"
             time.sleep(0.05)
         os.killpg(scheduler.pid, signal.SIGKILL)
@@ -568,7 +582,8 @@ def test_a_scheduler_that_dies_mid_batch_is_one_line_and_the_runs_are_kept(tmp_p
     assert lines[1].startswith(f"error: the Dask cluster at {address} went away ("), err
     assert lines[1].endswith(f"finished runs are kept in {out}: complete the batch with the "
                              "same command and --resume")  # fmt: skip
-    assert list((out / "parts").glob("*.runs.parquet")) and not (out / "runs.parquet").exists()
+    assert list((out / "runs.parquet").glob("block-*.parquet"))
+    assert not (out / "complete.json").exists()
 
 
 def test_a_cluster_without_workers_is_refused_before_anything_is_written(
@@ -699,8 +714,9 @@ def test_a_delta_index_that_cannot_be_smoothed_is_said_not_computed() -> None:
 
 
 REPORT_OUT = {
-    "a batch table": ("{batch}/runs.parquet", "give a file name ending in .html"),
-    "below a file": ("{batch}/runs.parquet/report.html", "runs.parquet is a file, not a folder"),
+    "a batch file": ("{batch}/manifest.json", "give a file name ending in .html"),
+    "a batch table": ("{batch}/runs.parquet", "is a folder"),
+    "below a file": ("{batch}/manifest.json/report.html", "manifest.json is a file, not a folder"),
     "a folder": ("{batch}", "is a folder"),
     "a place that takes no file": ("/proc/report.html", "cannot write in /proc"),
 }
@@ -712,12 +728,12 @@ def test_report_refuses_an_out_it_must_not_or_cannot_write(
 ) -> None:
     if case == "a place that takes no file" and not Path("/proc/self").exists():
         pytest.skip("needs /proc")
-    before = {p.name: p.read_bytes() for p in small.iterdir()}
+    before = {p: p.read_bytes() for p in small.rglob("*") if p.is_file()}
     out, message = REPORT_OUT[case]
     assert main(["report", str(small), "--out", out.format(batch=small)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("error: --out ") and message in err[0], err
-    assert before == {p.name: p.read_bytes() for p in small.iterdir()}
+    assert before == {p: p.read_bytes() for p in small.rglob("*") if p.is_file()}
 
 
 def test_unreadable_tables_are_named_in_one_line(
@@ -725,12 +741,12 @@ def test_unreadable_tables_are_named_in_one_line(
 ) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(small, folder)
-    (folder / "daily.parquet").write_bytes(b"")
+    (folder / "daily.parquet" / "block-000000.parquet").write_bytes(b"")
     assert main(["report", str(folder)]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {folder / 'daily.parquet'}: cannot be read (Parquet file size is 0 bytes)\n"
-    )
-    (folder / "runs.parquet").write_text("not a table")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {folder / 'daily.parquet'}: cannot be read ("), line
+    assert "Parquet file size is 0 bytes" in line, line
+    (folder / "runs.parquet" / "block-000000.parquet").write_text("not a table")
     assert main(["report", str(folder)]) == 2
     assert main(["batch", *SMALL, "--out", str(folder), "--resume"]) == 2
     for line in capsys.readouterr().err.splitlines():
@@ -742,18 +758,18 @@ def test_resume_runs_again_a_block_whose_part_is_not_readable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     args = lose_a_block(tmp_path / "broken", monkeypatch)
-    parts = tmp_path / "broken" / "parts"
-    (parts / "block-000001.runs.parquet").write_bytes(b"")
-    (parts / "block-000002.daily.parquet").write_text("PAR1 cut short")
+    broken = tmp_path / "broken"
+    (broken / "runs.parquet" / "block-000001.parquet").write_bytes(b"")
+    (broken / "daily.parquet" / "block-000002.parquet").write_text("PAR1 cut short")
     capsys.readouterr()
     assert main([*args, "--resume"]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
     assert warnings == [
-        f"warning: {parts / f'block-00000{b}.{t}.parquet'}: not readable Parquet ({why}); "
+        f"warning: {broken / t / f'block-00000{b}.parquet'}: not readable Parquet ({why}); "
         f"the runs of block {b} will be run again"
         for b, t, why in [
-            (1, "runs", "Parquet file size is 0 bytes"),
-            (2, "daily", "Parquet magic bytes not found in footer. Either the file is "
+            (1, "runs.parquet", "Parquet file size is 0 bytes"),
+            (2, "daily.parquet", "Parquet magic bytes not found in footer. Either the file is "
              "corrupted or this is not a parquet file."),
         ]
     ]  # fmt: skip
@@ -809,7 +825,8 @@ def test_a_manifest_or_table_of_another_shape_is_named_in_one_line(
             (line,) = capsys.readouterr().err.splitlines()
             assert line.startswith(f"error: {manifest}: {words}"), line
     manifest.write_text(good)
-    shutil.copy(folder / "daily.parquet", folder / "runs.parquet")
+    shutil.rmtree(folder / "runs.parquet")
+    shutil.copytree(folder / "daily.parquet", folder / "runs.parquet")
     assert main(["report", str(folder)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line == (

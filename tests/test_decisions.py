@@ -10,12 +10,12 @@ import pytest
 
 from wargame.core.orders import STANDING, Order
 from wargame.core.scenario import load_scenario
+from wargame.engine.menu import logit_pick
 from wargame.engine.model import WargameModel
 from wargame.engine.policy import (
     HumanPolicy,
     Judge,
     OrderRefused,
-    _logit_pick,
     climb_cost,
     reviews_today,
 )
@@ -36,7 +36,7 @@ def test_each_rung_climbed_costs_more_than_the_one_below():
 def test_the_logit_choice_follows_its_formula():
     rng = np.random.default_rng(0)
     utilities, precision = [0.0, -0.1, -0.3], 10.0
-    picks = np.bincount([_logit_pick(utilities, precision, rng) for _ in range(20000)], minlength=3)
+    picks = np.bincount([logit_pick(utilities, precision, rng) for _ in range(20000)], minlength=3)
     expected = np.exp(precision * np.array(utilities))
     assert picks / picks.sum() == pytest.approx(expected / expected.sum(), abs=0.01)
 

@@ -42,7 +42,7 @@ def struck_within(overrides: dict, actor: str, target: str, days: int) -> float:
 
 
 # ----- the fog of war holds -----
-PLAYERS = ("wargame/engine/policy.py", "wargame/engine/appraisal.py")
+PLAYERS = ("wargame/engine/policy.py", "wargame/engine/menu.py", "wargame/engine/appraisal.py")
 
 
 @pytest.mark.parametrize("path", PLAYERS)
@@ -72,6 +72,7 @@ def test_the_players_read_their_view_and_nothing_else(path: str) -> None:
         "wargame.core.schema",
         "wargame.engine",
         "wargame.engine.beliefs",  # the shapes of beliefs, for type hints
+        "wargame.engine.menu",  # the players' tables of their candidates
         "wargame.engine.rules.posture",  # the number of force-protection levels
         "wargame.engine.view",
     }

@@ -65,6 +65,23 @@ def test_the_grid_is_a_mesa_grid_built_from_the_map():
     assert coverage[model.geo.places["Riyadh"].cell] < 0.01
 
 
+def test_the_grid_makes_a_cell_when_asked_and_connects_none():
+    """Nothing asks a cell for its neighbours: a model makes only the cells its agents stand on,
+    each once, and iterating over the grid still gives every cell."""
+    model = WargameModel("may2019", seed=1)
+    model.run_for(5)
+    made = dict.keys(model.grid._cells)
+    assert 0 < len(made) < 500
+    site = model.site_list[0]
+    assert model.grid[site.cell.coordinate] is site.cell and site in site.cell.agents
+    assert all(not model.grid[c].connections for c in made)
+    with pytest.raises(KeyError):
+        model.grid[(model.grid.width, 0)]
+    assert len(list(model.grid.all_cells)) == model.grid.width * model.grid.height
+    tanker = model.tankers[0]
+    assert model.grid.empty.data[tanker.cell.coordinate] == 0
+
+
 def test_a_day_follows_the_phases_and_is_recorded():
     model = WargameModel("may2019", seed=3)
     model.step()
@@ -250,3 +267,23 @@ def test_a_non_editable_install_finds_its_data_from_anywhere(tmp_path):
     packs = "from wargame.core.packs import load_pack as l, shipped_packs as s; print(*map(l, s()))"
     loaded = python("-c", packs)
     assert loaded.returncode == 0 and "the_strait" in loaded.stdout, loaded.stderr
+
+
+def test_daily_floats_are_rounded_exactly_as_round_rounds_them() -> None:
+    from wargame.engine.record import rounded
+
+    rng = np.random.default_rng(3)
+    halves = (np.arange(-2000, 2000) + 0.5) / 1e6  # on or a rounding error from a half
+    values = np.concatenate(
+        [
+            rng.normal(0, 100, 20_000),
+            rng.uniform(0, 1, 20_000).round(7),
+            halves,
+            np.nextafter(halves, np.inf),
+            np.nextafter(halves, -np.inf),
+            [0.0, -0.0, -1e-7, 2.0**60, -(2.0**53) / 3, np.inf, -np.inf, np.nan],
+        ]
+    )
+    assert [repr(x) for x in rounded(values).tolist()] == [
+        repr(round(x, 6)) for x in values.tolist()
+    ]

@@ -254,7 +254,9 @@ def test_discover_reads_a_batch_folder(tmp_path: Path, capsys: pytest.CaptureFix
     runs["outcome"] = np.where(cases, "limited_exchange", "contained")
     runs["peak_rung"] = np.where(cases, 6, 5)
     runs["direct_exchange_day"] = np.where(cases, 30.0, np.nan)
-    runs.to_parquet(tmp_path / "runs.parquet")
+    (tmp_path / "runs.parquet").mkdir()  # a finished batch's table: a folder of parts
+    runs.to_parquet(tmp_path / "runs.parquet" / "block-000000.parquet")
+    (tmp_path / "complete.json").write_text(json.dumps({"runs": len(runs)}))
     vary = {"actors.iran.resolve": [0.0, 1.0], "actors.us.resolve": [0.0, 1.0]}
     manifest = {
         "command": "wargame batch may2019 --design lhs",

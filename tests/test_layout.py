@@ -7,6 +7,8 @@ type checkers only and do not count) and builds the graph of the project's own i
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -146,6 +148,32 @@ def test_the_core_imports_no_mesa() -> None:
 
 # ----- one table per kind -----
 SITE_KINDS = set(typing.get_args(SiteKind))
+
+
+# Run a command of the wargame CLI and print the top-level packages it imported.
+IMPORTED = """
+import sys
+from wargame.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:  # argparse's, after --help
+    code = exc.code
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("command", [["--help"], ["scenarios"], ["validate", "may2019"]])
+def test_the_quick_commands_import_no_mesa_pandas_or_pyarrow(command: list[str]) -> None:
+    """``wargame --help``, ``scenarios`` and ``validate`` start fast: they load no engine,
+    tables or batch libraries (benchmarks/engine.py measures how fast)."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *command], capture_output=True, text=True, cwd=REPO
+    )
+    assert done.returncode == 0 and done.stdout, done.stderr
+    imported = set(done.stderr.split())
+    assert "wargame" in imported
+    assert not imported & {"mesa", "pandas", "pyarrow", "scipy", "networkx", "solara"}
 
 
 @pytest.mark.parametrize("kind", [k for k in CATALOGUE if k != "hold"])

@@ -201,7 +201,7 @@ def test_a_full_disk_stops_a_batch_report_or_debrief_in_one_line(mount, game, ba
     line = capsys.readouterr().err.splitlines()[-1]
     assert line.startswith(f"error: {out}/") and "No space left on device" in line, line
     assert [p for p in out.rglob("*") if p.name.endswith(".tmp")] == []
-    assert not (out / "runs.parquet").exists()
+    assert not (out / "complete.json").exists()
     small = mount(size_kib=16)
     for argv, named in (
         (["debrief", str(game), "--runs", "1", "--out", str(small / "d.html")], small / "d.html"),

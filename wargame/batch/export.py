@@ -1,5 +1,5 @@
 """``wargame export DIR``: a finished batch's tables as CSV files, for the tools that read
-spreadsheets. The daily table is streamed a row group at a time, so its size (about 1 GB of
+spreadsheets. The daily table is streamed a record batch at a time, so its size (about 1 GB of
 Parquet for 10,000 year-long runs, several times that as CSV) needs no memory to match.
 """
 
@@ -20,7 +20,7 @@ def export_csv(folder: Path, out: str | None = None) -> list[Path]:
     already there is never replaced."""
     store.read_batch(folder)  # a finished batch, or one line saying why not
     target = Path(out) if out else folder / "csv"
-    tables = [name for name in (store.RUNS, store.DAILY) if (folder / name).is_file()]
+    tables = [name for name in (store.RUNS, store.DAILY) if (folder / name).is_dir()]
     written = [target / name.replace(".parquet", ".csv") for name in tables]
     for path in written:
         if path.exists():
@@ -29,8 +29,8 @@ def export_csv(folder: Path, out: str | None = None) -> list[Path]:
     output_folder(target)
     for name, path in zip(tables, written, strict=True):
         with store.reading(folder / name), atomic.replacing(path) as tmp:
-            source = pq.ParquetFile(folder / name)
-            with pcsv.CSVWriter(tmp, source.schema_arrow) as writer:
-                for group in range(source.num_row_groups):
-                    writer.write_table(source.read_row_group(group))
+            schema = pq.read_schema(next((folder / name).glob("block-*.parquet")))
+            with pcsv.CSVWriter(tmp, schema) as writer:
+                for batch in store.batches(folder / name, schema.names):
+                    writer.write_batch(batch)
     return written

@@ -33,6 +33,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
@@ -56,6 +57,15 @@ PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is
 
 
 @dataclass(frozen=True)
+class Schemas:
+    """The schemas of a batch's tables, fixed before its first run, so that every part of a
+    table has the same one and a reader need not reconcile them."""
+
+    runs: pa.Schema
+    daily: pa.Schema
+
+
+@dataclass(frozen=True)
 class Task:
     """A block of runs, as sent to a worker."""
 
@@ -65,31 +75,36 @@ class Task:
     daily: bool
     flag: str  # the option that gave the runs' own values, to name in their errors
     points: int  # the design's points: run i replicates point i % points
+    schemas: Schemas  # of the runs and daily tables, the same for every block
 
 
 def run_block(task: Task) -> batch_store.BlockResult:
     """Run a block in a worker; a run that raises is recorded with its error and the block
     goes on."""
     rows, daily = [], []
-    for run in task.runs:
+    for i, run in enumerate(task.runs):
         row, table = _run_one(task, run)
         rows.append(row)
         if table is not None:
             daily.append(table)
-        _free_model()
+        if i % COLLECT_EVERY == COLLECT_EVERY - 1 or i == len(task.runs) - 1:
+            _free_models()
+    table = pa.Table.from_pylist(rows, schema=task.schemas.runs)  # a failed run: summary null
     return batch_store.BlockResult(
         failed=sum(row["error"] is not None for row in rows),
-        runs=batch_store.parquet_bytes(batch_store.table_from_rows(rows)),
-        daily=batch_store.parquet_bytes(pa.concat_tables(daily, promote_options="permissive"))
-        if daily
-        else None,
+        runs=batch_store.parquet_bytes(table),
+        daily=batch_store.parquet_bytes(pa.concat_tables(daily)) if daily else None,
+        rows=table,
     )
 
 
-def _free_model() -> None:
-    """Free a finished model at once, so that a worker's memory stays flat over thousands of
-    runs: a model is a web of cycles (agents and model point at each other) that the collector
-    would otherwise free only now and then."""
+COLLECT_EVERY = 4  # runs between collections in a worker: its memory stays flat, at less CPU
+
+
+def _free_models() -> None:
+    """Free the finished models, so that a worker's memory stays flat over thousands of runs:
+    a model is a web of cycles (agents and model point at each other) that the collector would
+    otherwise free only now and then."""
     gc.collect()
     _freeze_once()
 
@@ -114,6 +129,7 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
     try:
         given = given_by_flag(task.flag, run.params)
         record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed, given)
+        daily = daily_table(record, run.index).cast(task.schemas.daily) if task.daily else None
     except ScenarioError as exc:
         row["error"] = "; ".join(exc.lines)
         return row, None
@@ -121,7 +137,7 @@ def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
         row["error"] = f"{type(exc).__name__}: {exc}"
         return row, None
     row.update(batch_store.flatten(record.summary()))
-    return row, daily_table(record, run.index) if task.daily else None
+    return row, daily
 
 
 def simulate(
@@ -148,9 +164,10 @@ def _load(scenario: str, overrides: dict[str, Any], given: dict[str, str] | None
 
 
 def daily_table(record: Record, run: int) -> pa.Table:
-    rows = record.daily_rows()
-    columns = dict(zip(record.columns(), map(list, zip(*rows, strict=True)), strict=True))
-    return pa.table({"run": [run] * len(rows), **columns})
+    """A run's daily metrics as a table, built column by column from the collected vectors."""
+    columns = record.daily_columns()
+    days = len(next(iter(columns.values())))
+    return pa.table({"run": np.full(days, run, dtype=np.int64), **columns})
 
 
 # ----- the command -----
@@ -195,6 +212,7 @@ def complete_batch(
         for line in dropped:
             print(f"warning: {line}", file=sys.stderr)
     todo = [] if complete else [b for b in range(_blocks(plan)) if b not in done]
+    gathered = batch_store.Gathered()
     broken = None
     if todo:
         with open_executor(len(todo), workers, scheduler) as pool:
@@ -202,7 +220,7 @@ def complete_batch(
                 batch_store.write_manifest(output_folder(folder), manifest)
             done_before = plan.total - _runs_in(plan, todo)
             print(_start_line(plan, manifest, folder, pool.where, done_before), file=sys.stderr)
-            broken = execute(plan, folder, pool, todo)
+            broken = execute(plan, folder, pool, todo, gathered)
     if broken:
         print(
             f"error: {broken}; finished runs are kept in {folder}: complete the batch with the "
@@ -210,10 +228,12 @@ def complete_batch(
             file=sys.stderr,
         )
         return None
-    if not complete:
-        consolidate(plan, folder)
-    with batch_store.reading(folder / batch_store.RUNS):
-        runs = pd.read_parquet(folder / batch_store.RUNS)
+    if complete:
+        runs = batch_store.read_runs(folder).to_pandas()
+    else:
+        gathered.add_finished(folder, done)
+        runs = gathered.table().to_pandas()
+        finish(plan, folder, runs)
     batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     return folder, manifest, runs
 
@@ -458,9 +478,13 @@ def _why(exc: BaseException) -> str:
     return text if text == type(exc).__name__ else f"{type(exc).__name__}: {text}"
 
 
-def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str | None:
-    """Run the blocks, writing each as it finishes; return why the executor failed, if it did."""
+def execute(
+    plan: Plan, folder: Path, workers: Workers, todo: list[int], gathered: batch_store.Gathered
+) -> str | None:
+    """Run the blocks, writing each as it finishes and gathering its rows; return why the
+    executor failed, if it did."""
     queue = iter(todo)
+    points, schemas = len(plan.design_points), batch_schemas(plan)
     futures: dict[Future[batch_store.BlockResult], int] = {}
     broken: str | None = None
     progress = Progress(plan.total, plan.name, initial=plan.total - _runs_in(plan, todo))
@@ -471,8 +495,9 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
                 if block is None:
                     break
                 runs = _block_runs(plan, block)
-                points = len(plan.design_points)
-                task = Task(plan.scenario, plan.overrides, runs, plan.daily, plan.flag, points)
+                task = Task(
+                    plan.scenario, plan.overrides, runs, plan.daily, plan.flag, points, schemas
+                )
                 try:
                     futures[workers.executor.submit(run_block, task)] = block
                 except Exception as exc:
@@ -488,6 +513,7 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
                     broken = broken or workers.failure(exc)
                     continue
                 batch_store.write_block(folder, block, result)
+                gathered.add(result.rows)
                 progress.update(len(_block_runs(plan, block)), result.failed)
     except KeyboardInterrupt:
         print(
@@ -501,17 +527,25 @@ def execute(plan: Plan, folder: Path, workers: Workers, todo: list[int]) -> str 
     return broken
 
 
-def consolidate(plan: Plan, folder: Path) -> None:
-    """Parts to the final tables; runs.parquet last, as it marks the batch complete."""
-    if plan.daily:
-        batch_store.write_daily(folder)
-    runs = batch_store.read_runs(folder)
+def batch_schemas(plan: Plan) -> Schemas:
+    """The schemas of the batch's tables, from a model of the scenario at its start: its daily
+    columns, and its summary's fields beside the keys' values as the design gives them."""
+    from wargame.engine.model import WargameModel
+
+    params = {key: [point[key] for point in plan.design_points] for key in plan.design_points[0]}
+    start = WargameModel(_load(plan.scenario, plan.overrides, None), seed=plan.seed)
+    summary = batch_store.flatten(start.record.summary())
+    return Schemas(batch_store.runs_schema(params, summary), daily_table(start.record, 0).schema)
+
+
+def finish(plan: Plan, folder: Path, runs: pd.DataFrame) -> None:
+    """The batch's analysis, if its design asks for one; then the mark that it is complete."""
     if plan.design in SAMPLED:
         from wargame.batch.sensitivity import analyse
 
-        found = analyse(plan, runs.to_pandas())
+        found = analyse(plan, runs)
         atomic.write_text(folder / batch_store.SENSITIVITY, json.dumps(found, indent=2) + "\n")
-    batch_store.finish(folder, runs)
+    batch_store.finish(folder, plan.total)
 
 
 def report_failures(runs: pd.DataFrame, folder: Path) -> int:

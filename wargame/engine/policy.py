@@ -32,6 +32,7 @@ from wargame.core.incidents import DENIABLE_KINDS
 from wargame.core.ladder import Rung
 from wargame.core.orders import CATALOGUE, SITE_ATTACKS, STANDING, Order
 from wargame.engine import appraisal
+from wargame.engine.menu import Menu, Weighed, climb_cost, pick, weigh
 from wargame.engine.view import SideView
 
 HOLD = 0.0  # what holding scores: the zero of every utility
@@ -161,35 +162,49 @@ def reviews_today(view: SideView) -> bool:
     return view.day % every == view.index % every
 
 
-def climb_cost(current: int, rung: int, per_rung: float) -> float:
-    """Climbing the ladder: each rung above today's costs its number times ``per_rung``, so the
-    step into direct exchange (rung 6) weighs twice the step into harassment (rung 3)."""
-    return per_rung * (rung * (rung + 1) - current * (current + 1)) / 2 if rung > current else 0.0
-
-
-def _logit_pick(utilities: list[float], precision: float, rng: np.random.Generator) -> int:
-    """Draw an index with probability proportional to exp(precision * utility)."""
-    top = max(utilities)
-    weights = [math.exp(precision * (u - top)) for u in utilities]
-    draw = rng.random() * sum(weights)
-    for i, weight in enumerate(weights):
-        draw -= weight
-        if draw < 0.0:
-            return i
-    return len(weights) - 1
-
-
 class ComputerPolicy:
-    """A computer player: noisy best response to its own picture of the crisis."""
+    """A computer player: noisy best response to its own picture of the crisis.
 
-    def __init__(self, rng: np.random.Generator) -> None:
+    It decides over arrays of its candidates (engine/menu.py); with ``reference`` it decides
+    order by order through ``Judge`` instead, the plain statement of the same choice that the
+    tests hold the arrays to.
+    """
+
+    def __init__(self, rng: np.random.Generator, *, reference: bool = False) -> None:
         self.rng = rng
-        self.last: list[Scored] = []  # the options weighed last, for explanations (see ranked)
+        self.reference = reference
+        self.menu: Menu | None = None  # the side's candidates as arrays, made on the first day
+        self.weighed: list[tuple[Weighed, list[int]]] = []  # what was weighed last (ranked)
+        self.last: list[Scored] = []  # the reference's: the options weighed last
         self.facts: dict[Order, Facts] = {}  # what never changes about an order
         self.chosen: dict[Order, Scored] = {}  # today's orders with their reasons
 
     def decide(self, view: SideView, options: list[Order]) -> list[Order]:
         """Today's reaction, and on a review day a change of standing policy: two choices."""
+        if self.reference:
+            return self._decide_by_order(view, options)
+        if self.menu is None:
+            self.menu = Menu(view, view.candidates())
+        menu, precision = self.menu, view.rationality
+        review = reviews_today(view)  # standing policies are weighed on review days only
+        rows = menu.weighed_today(view, menu.legal(options), review)
+        weighed = weigh(view, menu, rows, view.caution())
+        standing = [menu.standing[row] for row in weighed.rows]
+        reactions = [i for i, s in enumerate(standing) if not s]
+        picks = [self._pick(weighed, reactions, precision)]
+        self.weighed = [(weighed, reactions)]
+        if review:
+            policies = [0] + [i for i, s in enumerate(standing) if s]  # holding first
+            picks.append(self._pick(weighed, policies, precision))
+            self.weighed = [(weighed, reactions + policies[1:])]
+        self.chosen = {}
+        for i in picks:
+            order = menu.orders[weighed.rows[i]]
+            if order.kind != "hold":
+                self.chosen[order] = Scored(order, weighed.utility[i], weighed.values[i])
+        return list(self.chosen)
+
+    def _decide_by_order(self, view: SideView, options: list[Order]) -> list[Order]:
         judge = Judge(view, self.facts)
         reactions = [o for o in options if o.kind not in STANDING]
         self.last = judge.score_all(reactions)
@@ -213,18 +228,14 @@ class ComputerPolicy:
         return Consent(roll < p, round(p, 4), round(roll, 4), scored)
 
     def _choose(self, scored: list[Scored], precision: float) -> Scored:
-        """Pick a kind by its best target's utility, then a target; holding is always a kind."""
-        best: dict[str, list[Scored]] = {}
-        for item in scored:
-            best.setdefault(item.order.kind, []).append(item)
-        kinds = list(best)
-        kind = kinds[
-            _logit_pick([max(s.utility for s in best[k]) for k in kinds], precision, self.rng)
-        ]
-        within = best[kind]
-        if len(within) == 1:
-            return within[0]
-        return within[_logit_pick([s.utility for s in within], precision, self.rng)]
+        """The reference's pick among scored orders (the same two stages as ``_pick``)."""
+        kinds, utilities = [s.order.kind for s in scored], [s.utility for s in scored]
+        return scored[pick(kinds, utilities, precision, self.rng)]
+
+    def _pick(self, weighed: Weighed, among: list[int], precision: float) -> int:
+        menu = weighed.menu
+        kinds = [menu.facts[weighed.rows[i]].kind for i in among]
+        return among[pick(kinds, [weighed.utility[i] for i in among], precision, self.rng)]
 
     def reasons(self, order: Order) -> dict[str, Any] | None:
         """Why this side gave ``order`` today: its score, holding's, its rung and its aims."""
@@ -240,7 +251,16 @@ class ComputerPolicy:
 
     def ranked(self, limit: int = 10) -> list[Scored]:
         """The options weighed last, best first."""
-        return sorted(self.last, key=lambda s: -s.utility)[:limit]
+        weighed = self.last if self.reference else self._weighed_last()
+        return sorted(weighed, key=lambda s: -s.utility)[:limit]
+
+    def _weighed_last(self) -> list[Scored]:
+        out = []
+        for weighed, among in self.weighed:
+            for i in among:
+                order = weighed.menu.orders[weighed.rows[i]]
+                out.append(Scored(order, weighed.utility[i], weighed.values[i]))
+        return out
 
 
 class OrderRefused(ValueError):

@@ -9,7 +9,6 @@ few numeric vectors, cheap to copy, and spread into named columns only when a ta
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Callable
@@ -38,6 +37,17 @@ ECONOMY_COLUMNS = (
     "risk_premium",
 )
 CONVOY_COLUMNS = ("convoys.sent", "convoys.delivered", "convoys.interdicted")
+# The vectors collected each day, in the order of the daily table's columns (after day, date, rung).
+FAMILIES = (
+    "tension",
+    "incidents",
+    "economy",
+    "convoys",
+    "casualties",
+    "posture",
+    "readiness",
+    "militias",
+)
 
 
 class Record:
@@ -50,7 +60,8 @@ class Record:
         self._kind_index = {k: i for i, k in enumerate(self.kinds)}
         self.today = np.zeros(len(self.kinds), dtype=np.int64)
         self.totals = dict.fromkeys(self.kinds, 0)
-        self.by_side: dict[str, dict[str, int]] = {}  # what each side did: the record to fit
+        # What each side did, every kind of every side (a batch's table has fixed columns).
+        self.by_side = {a.aid: dict.fromkeys(self.kinds, 0) for a in model.actor_list}
         self.first_day: dict[str, int | None] = dict.fromkeys(self.kinds)
         self.direct_exchange_day: int | None = None
         self.direct_exchange_by: str | None = None  # the side of the key pair that struck first
@@ -71,8 +82,7 @@ class Record:
             return
         self.today[self._kind_index[event.kind]] += 1
         self.totals[event.kind] += 1
-        done = self.by_side.setdefault(event.actor, {})
-        done[event.kind] = done.get(event.kind, 0) + 1
+        self.by_side[event.actor][event.kind] += 1
         if self.first_day[event.kind] is None:
             self.first_day[event.kind] = event.day
         if self.direct_exchange_day is None and event.kind == "state_strike":
@@ -155,31 +165,34 @@ class Record:
 
     def daily_rows(self) -> list[list[Any]]:
         """One row per collected day (day 0 is the start), in the order of ``columns()``."""
+        columns = [column.tolist() for column in self.daily_columns().values()]
+        return [list(row) for row in zip(*columns, strict=True)]
+
+    def daily_columns(self) -> dict[str, np.ndarray]:
+        """The daily metrics column by column, as ``daily_rows`` has them (floats rounded to six
+        decimals), built from the collected vectors without a Python value per cell."""
         data = self.model.datacollector.model_vars
-        start = self.model.start_date
-        rows = []
-        for i, day in enumerate(data["day"]):
-            date = (start + dt.timedelta(days=int(day))).isoformat()
-            row: list[Any] = [day, date, data["rung"][i]]
-            for family in (
-                "tension",
-                "incidents",
-                "economy",
-                "convoys",
-                "casualties",
-                "posture",
-                "readiness",
-                "militias",
-            ):
-                row.extend(_plain(v) for v in data[family][i])
-            rows.append(row)
-        return rows
+        days = np.asarray(data["day"], dtype=np.int64)
+        start = np.datetime64(self.model.start_date, "D")
+        out: dict[str, np.ndarray] = {
+            "day": days,
+            "date": np.datetime_as_string(start + days),
+            "rung": np.asarray(data["rung"], dtype=np.int64),
+        }
+        names = iter(self.columns()[3:])
+        for family in FAMILIES:
+            block = np.asarray(data[family]).reshape(len(days), -1)
+            if block.dtype.kind == "f":
+                block = rounded(block)
+            for j in range(block.shape[1]):
+                out[next(names)] = block[:, j]
+        return out
 
     def daily(self) -> pd.DataFrame:
         """The daily metrics as a table, one row per day, one column per metric."""
         import pandas as pd
 
-        return pd.DataFrame(self.daily_rows(), columns=self.columns())
+        return pd.DataFrame(self.daily_columns())
 
     # ----- the run as a whole -----
     def summary(self) -> dict[str, Any]:
@@ -195,9 +208,7 @@ class Record:
             "peak_day": m.ladder.peak_day,
             "final_rung": m.ladder.rung,
             "incidents": dict(self.totals),
-            "incidents_by_side": {
-                aid: dict(sorted(kinds.items())) for aid, kinds in sorted(self.by_side.items())
-            },
+            "incidents_by_side": {aid: dict(kinds) for aid, kinds in self.by_side.items()},
             "first_day": dict(self.first_day),
             "direct_exchange_day": self.direct_exchange_day,
             "direct_exchange_by": self.direct_exchange_by,
@@ -240,10 +251,17 @@ class Record:
         )
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars to plain Python numbers, rounded for stable, readable files."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return round(float(value), 6)
-    return value
+def rounded(values: np.ndarray, digits: int = 6) -> np.ndarray:
+    """Floats rounded exactly as ``round(x, digits)`` rounds them, for stable, readable files, in
+    bulk. ``rint(x * 10**d) / 10**d`` gives the same double except where ``x * 10**d`` lies within
+    a rounding error of a half (or is too large to hold a fraction): those few go through round().
+    """
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    with np.errstate(invalid="ignore"):  # inf - inf: caught below
+        near = np.abs(scaled - np.floor(scaled) - 0.5) <= 4 * np.abs(np.spacing(scaled))
+    near |= ~(np.abs(scaled) < 2.0**52)  # also nan and inf
+    for i in np.flatnonzero(near):
+        out.flat[i] = round(float(values.flat[i]), digits)
+    return out

@@ -106,6 +106,18 @@ class SideView:
     def is_militia(self) -> bool:
         return self._me.is_militia
 
+    def index_of(self, aid: str) -> int:
+        """A side's place in the scenario's list of sides."""
+        return self._index[aid]
+
+    def everyone(self) -> list[str]:
+        """Every side of the crisis (who takes part is public)."""
+        return list(self._specs)
+
+    def candidates(self) -> list[Order]:
+        """Every order this side could ever give (its catalogue entries and their targets)."""
+        return self._model.candidates[self.aid]
+
     def sponsors(self, aid: str) -> tuple[str, ...]:
         """The chain of sponsors above a side: who arms and pays whom is public."""
         return self._sponsors[aid]

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from wargame.batch.store import batches
 from wargame.batch.summary import KEY_METRICS, factors_of, shown_indices
 from wargame.core.ladder import LADDER, OUTCOME_NAMES, OUTCOMES, Rung
 from wargame.reports.document import png
@@ -35,7 +35,7 @@ def _rung_counts(daily: Path, groups: Groups, days: int) -> np.ndarray:
     for i, (_, members) in enumerate(groups):
         group_of[members] = i
     counts = np.zeros((len(groups), days + 1, RUNGS), dtype=np.int64)
-    for batch in pq.ParquetFile(daily).iter_batches(columns=["run", "day", "rung"]):
+    for batch in batches(daily, ["run", "day", "rung"]):
         run, day, rung = (batch.column(i).to_numpy() for i in range(3))
         keep = (run < runs) & (day <= days)
         g = group_of[run[keep]]
