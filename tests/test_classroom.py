@@ -3,6 +3,7 @@ tokens decide who may do what, turns resolve, injects fire."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 
@@ -353,3 +354,33 @@ def test_news_and_notes_from_the_facilitator_are_bounded_and_the_facilitators_ow
     assert classroom.waiting == []  # after the end no team is waited for
     with pytest.raises(Refused, match="ended"):
         classroom.say(boss, "too late")
+
+
+@pytest.mark.parametrize("name", sorted(shipped_packs()))
+def test_a_briefing_offers_a_standing_policy_only_to_a_side_that_has_one(name):
+    """The briefing and the page agree: a side without standing policies (Iran's threats and
+    closures are reactions) is not promised a change of one."""
+    pack = load_pack(name)
+    for side in pack.spec.exercise.playable:
+        has = bool(set(pack.scenario.spec.actors[side].orders) & STANDING)
+        text = " ".join(pack.briefings[side].split())
+        if has:
+            assert "change of standing policy" in text, side
+        else:
+            assert "no standing policy to change" in text and "change of standing" not in text, side
+
+
+def test_blame_of_the_sponsor_that_directed_an_attack_is_right():
+    from wargame.core.incidents import Event
+    from wargame.engine.model import WargameModel
+    from wargame.engine.narrative import Narrator
+
+    attack = Event(
+        day=3, kind="rocket_attack", actor="pmu", target="us", place="Baghdad", cell=(0, 0),
+        outcome="2 rockets", rung=4, directed_by="quds", blamed="quds", confidence=0.7,
+    )  # fmt: skip
+    narrator = Narrator(WargameModel("may2019", seed=1, days=1))
+    assert "blamed Quds Force (IRGC)," in narrator.truth(attack)
+    assert "wrongly" not in narrator.truth(attack)
+    wrong = dataclasses.replace(attack, blamed="hezbollah")
+    assert "blamed Hezbollah (wrongly)" in narrator.truth(wrong)
