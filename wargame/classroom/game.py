@@ -95,6 +95,7 @@ class Classroom:
         self.deadline: float | None = None  # when the turn's time is up (time.time())
         self.lock = threading.RLock()  # pages in several browsers act on one game
         self.version = 0  # counts changes; a page redraws when it moves
+        self.report: dict[str, Any] = {}  # the debrief being written from the page, if any
         if tokens is None:
             self._save_tokens()
         self.save()
