@@ -189,7 +189,8 @@ def qr_svg(link: str) -> str:
 
 
 @solara.component
-def Page() -> None:
+def RolePage() -> None:
+    """A role's page (at /ROLE), for the token in its cookie."""
     router = solara.use_router()
     cookies = cast(dict[str, str], solara.lab.cookies.value or {})
     game = GAME
@@ -218,6 +219,10 @@ def Page() -> None:
         else:
             Team(game, role, token, version.value)
         solara.HTML(tag="div", unsafe_innerHTML=escape(DISCLAIMER), classes=["wg-disclaimer"])
+
+
+# Solara's router serves only the paths it has routes for: one page per role, set on serving.
+routes = [solara.Route(path="/", component=RolePage)]
 
 
 @solara.component
@@ -445,7 +450,8 @@ def Controls(game: Classroom, token: str, window: Game, version: int) -> None:
                 solara.InputInt(
                     "Minutes a turn (0: no clock)", value=minutes, classes=["wg-minutes"]
                 )
-                solara.Checkbox(label="Advance when time is up", value=auto, classes=["wg-auto"])
+                with solara.Div(classes=["wg-auto"]):
+                    solara.Checkbox(label="Advance when time is up", value=auto)
                 solara.Button(
                     "Set the clock",
                     icon_name="mdi-timer-outline",
@@ -510,12 +516,10 @@ def Writing(game: Classroom, token: str, version: int) -> None:
             ).key(f"send-{len(game.news)}")
         turn = min(game.turn, game.pack.spec.exercise.turns)
         solara.HTML(tag="h3", unsafe_innerHTML=f"Your notes on turn {turn}")
-        solara.InputTextArea(
-            "For the debrief; only you see them",
-            value=notes,
-            continuous_update=True,
-            classes=["wg-notes"],
-        )
+        with solara.Div(classes=["wg-notes"]):
+            solara.InputTextArea(
+                "For the debrief; only you see them", value=notes, continuous_update=True
+            )
         solara.Button(
             "Save notes",
             icon_name="mdi-content-save",
@@ -670,7 +674,7 @@ def serve_classroom(
 ) -> None:
     """``wargame classroom``: start the shared game (or bring one back from its folder) and
     print a link for each role."""
-    global GAME, COOKIE
+    global GAME, COOKIE, routes
     check_port(host, port)
     if resume is not None:
         folder = Path(resume)
@@ -680,6 +684,7 @@ def serve_classroom(
         assert exercise is not None
         GAME = _new_game(exercise, seed, teams, out)
     COOKIE = f"wargame-classroom-{port}"
+    routes = [solara.Route(path=r, component=RolePage) for r in ("/", *GAME.tokens)]
     background_png(GAME.pack.scenario.spec.map.resolution_deg)
     addresses = reachable_at(host)
     for role, token in GAME.tokens.items():
