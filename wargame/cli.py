@@ -159,7 +159,15 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from wargame.dashboard.app import serve_dashboard
 
-    serve_dashboard(args.scenario, overrides_from(args), args.seed, args.host, args.port)
+    serve_dashboard(
+        args.scenario,
+        overrides_from(args),
+        args.seed,
+        args.host,
+        args.port,
+        args.games,
+        args.compare,
+    )
     return 0
 
 
@@ -289,6 +297,19 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_arg(serve, required=False)
     _listen_args(serve, 8521)
     serve.add_argument("--seed", type=_seed, default=1, help="first seed offered (default 1)")
+    serve.add_argument(
+        "--games",
+        default="runs/dashboard",
+        metavar="DIR",
+        help="where each game is saved, so a reload or a restart keeps it (default runs/dashboard)",
+    )
+    serve.add_argument(
+        "--compare",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="computer-played games a finished game is compared with (default 100)",
+    )
     _set_arg(serve)
     serve.set_defaults(func=cmd_serve)
 

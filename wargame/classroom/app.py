@@ -29,7 +29,6 @@ import reacton.ipyvuetify as rv
 import segno
 import solara
 import solara.lab
-from markdown_it import MarkdownIt
 
 from wargame.classroom.game import FACILITATOR, GAME_FILE, Classroom, Refused
 from wargame.core import DISCLAIMER
@@ -37,7 +36,7 @@ from wargame.core.ladder import LADDER, Rung
 from wargame.core.options import UsageError, check_writable, refuse_made_by
 from wargame.core.orders import Order
 from wargame.core.packs import load_pack
-from wargame.dashboard.app import CSS, Theatre
+from wargame.dashboard.app import CSS, Theatre, briefing_html
 from wargame.dashboard.map_drawing import background_png
 from wargame.dashboard.orders import Orders, choice_note
 from wargame.dashboard.server import PLAIN_HTTP, check_port, is_local, reachable_at, serve
@@ -45,7 +44,6 @@ from wargame.dashboard.session import Game
 from wargame.engine.policy import OrderRefused
 from wargame.reports.debrief import BRANCHES, RUNS, write_debrief
 
-BRIEFING_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 GAME: Classroom | None = None  # the one shared game of this server, set by serve_classroom
 COOKIE = "wargame-classroom"  # each role's cookie: COOKIE-ROLE (serve_classroom adds the port)
 LINKS: dict[str, list[str]] = {}  # each role's links, one per address the server is reached at
@@ -171,12 +169,6 @@ async def _answer(send: Any, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"text/html; charset=utf-8")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-def briefing_html(text: str) -> str:
-    """A briefing's Markdown as HTML: any HTML written in it is shown as text, and the result is
-    set as the element's content (v-html), which Vue never reads as a template."""
-    return BRIEFING_MARKDOWN.render(text)
 
 
 def token_of(search: str | None) -> str:

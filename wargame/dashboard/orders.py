@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import reacton.ipyvuetify as rv
 import solara
@@ -145,7 +145,12 @@ def Orders(
     standing = solara.use_reactive(KEEP)
     standing_target = solara.use_reactive(0)
     meant = solara.use_reactive("")
-    chosen_for = solara.use_reactive(turn)  # the turn this choice was made for
+    # The turn this choice was made for (None: nothing chosen yet, so the turn in play). State
+    # of its own: a reactive made from ``turn`` would follow it, and a choice left from a
+    # resolved turn would pass for one made for this one.
+    chosen_for, choose_for = solara.use_state(cast(int | None, None))
+    now = solara.use_ref(turn)  # the turn in play, for handlers made in an earlier drawing
+    now.current = turn
     options = solara.use_memo(game.options, [game, tick])
 
     def clear() -> None:
@@ -154,7 +159,7 @@ def Orders(
         standing.set(KEEP)
         standing_target.set(0)
         meant.set("")
-        chosen_for.set(turn)
+        choose_for(None)
 
     def made() -> bool:
         return reaction.value != "hold" or standing.value != KEEP or bool(meant.value.strip())
@@ -183,15 +188,15 @@ def Orders(
         return picks
 
     def changed() -> None:
-        chosen_for.set(turn)  # a choice changed now is one for the turn in play
+        choose_for(now.current)  # a choice changed now is one for the turn in play
 
     def send(action: EndTurn) -> None:
-        if action(chosen(), chosen_for.value, meant.value):
+        if action(chosen(), now.current if chosen_for is None else chosen_for, meant.value):
             clear()
         else:
-            chosen_for.set(turn)  # refused as late: sent again, it is for this turn
+            choose_for(now.current)  # refused as late: sent again, it is for this turn
 
-    stale = chosen_for.value < turn
+    stale = chosen_for is not None and chosen_for < turn
     m = game.model
     side = m.actors[game.side or ""]
     with solara.Div(classes=["wg-card", "wg-orders"]):
@@ -204,7 +209,7 @@ def Orders(
             solara.HTML(tag="div", unsafe_innerHTML=escape(note), classes=["wg-note"])
             if stale:
                 solara.Warning(
-                    f"Not sent: turn {chosen_for.value} resolved before you submitted these "
+                    f"Not sent: turn {chosen_for} resolved before you submitted these "
                     f"orders, so your side held. Change them, or submit them for turn {turn}.",
                     dense=True,
                     classes=["wg-unsent"],
