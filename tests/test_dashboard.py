@@ -344,17 +344,10 @@ def test_serve_refuses_a_port_in_use_in_one_line():
     assert len(lines) == 1 and "in use" in lines[0] and str(port) in lines[0]
 
 
-def test_serve_takes_a_date_as_run_and_batch_do(browser):
+def test_serve_takes_a_date_as_run_and_batch_do(browser, games):
     """A date given with --set reaches the page (and the saved game) as a date."""
-    args = (
-        "serve",
-        "may2019",
-        "--set",
-        "scenario.start_date=2019-06-01",
-        "--set",
-        "scenario.days=3",
-    )
-    with serving(*args) as served:
+    args = ("--set", "scenario.start_date=2019-06-01", "--set", "scenario.days=3")
+    with serve(games, *args) as served:
         ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
         tab = Tab(ctx, served.url)
         assert "1 June 2019" in tab.page.inner_text(".wg-header")
