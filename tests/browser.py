@@ -65,13 +65,15 @@ class Served:
     """A server of ours in a subprocess: its address and what it has printed so far."""
 
     url: str
+    process: subprocess.Popen
     output: list[str] = field(default_factory=list)
 
 
 @contextlib.contextmanager
-def serving(*args: str, wait_path: str = "/") -> Iterator[Served]:
-    """`wargame ARGS --port FREE` as a user starts it; yields once it answers, stops it after."""
-    port = free_port()
+def serving(*args: str, wait_path: str = "/", port: int | None = None) -> Iterator[Served]:
+    """`wargame ARGS --port PORT` (a free one if not given) as a user starts it; yields once it
+    answers, stops it after (if a test has not killed it)."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "wargame", *args, "--port", str(port)],
         cwd=REPO,
@@ -79,7 +81,7 @@ def serving(*args: str, wait_path: str = "/") -> Iterator[Served]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    served = Served(f"http://127.0.0.1:{port}/")
+    served = Served(f"http://127.0.0.1:{port}/", process)
     assert process.stdout is not None
     reader = threading.Thread(
         target=lambda: served.output.extend(line.rstrip("\n") for line in process.stdout),

@@ -3,6 +3,7 @@ tokens decide who may do what, turns resolve, injects fire."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import run_cli
 
 from wargame.classroom.game import FACILITATOR, Classroom, Refused
+from wargame.core.options import UsageError
 from wargame.core.orders import STANDING, Order
 from wargame.core.packs import load_pack, shipped_packs
 from wargame.core.validation import ScenarioError
@@ -145,7 +147,8 @@ def test_an_action_for_a_resolved_turn_is_refused_and_changes_nothing():
     day = classroom.model.day
     with pytest.raises(Refused, match="turn 1 has already been resolved"):
         classroom.advance(boss, 1)
-    with pytest.raises(Refused, match="turn 1 has resolved without these orders; choose again for"):
+    late = r"turn 1 has resolved without these orders \(your side held\); choose again for turn 2"
+    with pytest.raises(Refused, match=late):
         classroom.submit(iran, [threat], 1)
     with pytest.raises(Refused, match="turn 3 has not begun"):
         classroom.advance(boss, 3)
@@ -273,3 +276,111 @@ def test_a_side_is_played_by_one_team_only():
     assert done.stderr == "error: --teams: us given more than once; name each side once\n"
     with pytest.raises(ValueError, match="more than one team"):
         Classroom(load_pack("prepare_for_proxy_war"), teams=["us", "us"])
+
+
+def test_a_game_is_brought_back_from_its_folder_at_its_turn_with_its_tokens(tmp_path):
+    """After a crash the folder is the game: the seed, the pack and the log replay it, the
+    tokens (readable by their owner only) are the same, and so are what teams had submitted
+    for the turn in play, the notes and the clock."""
+    import os
+    import stat
+
+    classroom = game(tmp_path)
+    us, iran, boss = (classroom.tokens[r] for r in ("us", "iran", FACILITATOR))
+    raise_posture = next(o for o in classroom.options(us) if o.kind == "raise_posture")
+    classroom.submit(us, [raise_posture], 1, "reassure the embassy")
+    classroom.submit(iran, [Order("iran", "threaten_closure")], 1, "deter, not fight")
+    classroom.fire(boss, 5)  # due on turn 7: fired early, by hand
+    classroom.say(boss, "<script>alert(1)</script> Talks   rumoured")
+    classroom.note(boss, 2, "Ask Iran why it threatened.")
+    classroom.set_clock(boss, 5, True)
+    classroom.submit(us, [], 2, "wait and see")
+    tokens = dict(classroom.tokens)
+    mode = stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode)
+    assert mode == 0o600
+    assert not set(tokens.values()) & set((tmp_path / "game.json").read_text().split('"'))
+
+    back = Classroom.resume(tmp_path)
+    assert back.tokens == tokens and back.turn == 2 and back.model.day == classroom.model.day
+    assert back.model.record.events_jsonl() == classroom.model.record.events_jsonl()
+    assert back.news == classroom.news and back.news[-1]["text"].endswith("Talks rumoured")
+    assert back.submitted == {"us": []} and back.intents == {"us": "wait and see"}
+    assert back.notes == {2: "Ask Iran why it threatened."}
+    assert (back.minutes, back.auto) == (5.0, True) and 0 < back.seconds_left() <= 300
+    # The class carries on: Iran's submission resolves turn 2 as it would have.
+    back.submit(back.tokens["iran"], [], 2)
+    classroom.submit(iran, [], 2)
+    assert back.turn == classroom.turn == 3
+    assert back.model.record.events_jsonl() == classroom.model.record.events_jsonl()
+
+    os.chmod(tmp_path / "tokens.json", 0o644)
+    with pytest.raises(UsageError, match="others may read it"):
+        Classroom.resume(tmp_path)
+    os.chmod(tmp_path / "tokens.json", 0o600)
+    with pytest.raises(UsageError, match=r"game\.json: missing"):
+        Classroom.resume(tmp_path / "nowhere")
+
+
+def test_the_clock_advances_a_turn_whose_time_is_up_only_when_told():
+    classroom = game()
+    boss = classroom.tokens[FACILITATOR]
+    classroom.set_clock(boss, 1, False)
+    late = classroom.deadline + 1
+    assert not classroom.tick(late) and classroom.turn == 1
+    classroom.set_clock(boss, 1, True)
+    assert not classroom.tick(classroom.deadline - 1)
+    classroom.pause(boss)
+    assert not classroom.tick(classroom.deadline + 1)
+    classroom.pause(boss, False)
+    assert classroom.tick(classroom.deadline + 1) and classroom.turn == 2
+    with pytest.raises(Refused, match="0 to 120 minutes"):
+        classroom.set_clock(boss, 500, True)
+    with pytest.raises(Refused):
+        classroom.set_clock(classroom.tokens["us"], 5, True)
+
+
+def test_news_and_notes_from_the_facilitator_are_bounded_and_the_facilitators_own():
+    classroom = game()
+    boss, us = classroom.tokens[FACILITATOR], classroom.tokens["us"]
+    with pytest.raises(Refused):
+        classroom.say(us, "fake news")
+    with pytest.raises(Refused, match="at most 500"):
+        classroom.say(boss, "x" * 501)
+    with pytest.raises(Refused, match="write the news first"):
+        classroom.say(boss, "   ")
+    with pytest.raises(Refused, match="turn 3 has not begun"):
+        classroom.note(boss, 3, "later")
+    classroom.end(boss)
+    assert classroom.waiting == []  # after the end no team is waited for
+    with pytest.raises(Refused, match="ended"):
+        classroom.say(boss, "too late")
+
+
+@pytest.mark.parametrize("name", sorted(shipped_packs()))
+def test_a_briefing_offers_a_standing_policy_only_to_a_side_that_has_one(name):
+    """The briefing and the page agree: a side without standing policies (Iran's threats and
+    closures are reactions) is not promised a change of one."""
+    pack = load_pack(name)
+    for side in pack.spec.exercise.playable:
+        has = bool(set(pack.scenario.spec.actors[side].orders) & STANDING)
+        text = " ".join(pack.briefings[side].split())
+        if has:
+            assert "change of standing policy" in text, side
+        else:
+            assert "no standing policy to change" in text and "change of standing" not in text, side
+
+
+def test_blame_of_the_sponsor_that_directed_an_attack_is_right():
+    from wargame.core.incidents import Event
+    from wargame.engine.model import WargameModel
+    from wargame.engine.narrative import Narrator
+
+    attack = Event(
+        day=3, kind="rocket_attack", actor="pmu", target="us", place="Baghdad", cell=(0, 0),
+        outcome="2 rockets", rung=4, directed_by="quds", blamed="quds", confidence=0.7,
+    )  # fmt: skip
+    narrator = Narrator(WargameModel("may2019", seed=1, days=1))
+    assert "blamed Quds Force (IRGC)," in narrator.truth(attack)
+    assert "wrongly" not in narrator.truth(attack)
+    wrong = dataclasses.replace(attack, blamed="hezbollah")
+    assert "blamed Hezbollah (wrongly)" in narrator.truth(wrong)

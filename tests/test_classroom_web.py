@@ -1,5 +1,8 @@
 """The classroom in real browsers: a facilitator and two teams, each in a browser context of its
-own, play three turns of an exercise; a tampered link is refused and changes nothing."""
+own, play three turns of an exercise (a team's half-made choice is not sent as Hold when the
+facilitator moves on); a tampered link is refused and changes nothing; a classroom killed with
+kill -9 comes back with --resume at its turn, with the same links; the debrief of a game shows
+the teams' intents and the what-ifs from each turn."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium, offline, serving
+from browser import chromium, free_port, offline, serving
+from conftest import run_cli
 
 from wargame.core.scenario import load_scenario
 
@@ -29,13 +33,18 @@ def classroom(browser, tmp_path_factory):
     folder = tmp_path_factory.mktemp("game")
     args = ("classroom", "prepare_for_proxy_war", "--teams", "us,iran", "--out", str(folder))
     with serving(*args) as served:
-        deadline = time.monotonic() + 30
-        links: dict[str, str] = {}
-        while len(links) < 3 and time.monotonic() < deadline:
-            links = dict(re.findall(r"^\s+(\w+):?\s+(http://\S+)$", "\n".join(served.output), re.M))
-            time.sleep(0.2)
-        assert set(links) == {"facilitator", "us", "iran"}, served.output
-        yield links, folder
+        yield links_of(served), folder
+
+
+def links_of(served, roles: tuple[str, ...] = ("facilitator", "us", "iran")) -> dict[str, str]:
+    """The link of each role, as the server printed them."""
+    deadline = time.monotonic() + 30
+    links: dict[str, str] = {}
+    while len(links) < len(roles) and time.monotonic() < deadline:
+        links = dict(re.findall(r"^\s+(\w+):?\s+(http://\S+)$", "\n".join(served.output), re.M))
+        time.sleep(0.2)
+    assert set(links) == set(roles), served.output
+    return links
 
 
 class Seat:
@@ -43,9 +52,11 @@ class Seat:
 
     def __init__(self, browser, link: str) -> None:
         self.blocked: list[str] = []
+        self.missing: list[str] = []  # what the page asked this server for and did not get
         self.context = browser.new_context(viewport={"width": 1500, "height": 1100})
         self.page = self.context.new_page()
         offline(self.page, self.blocked)
+        self.page.on("response", lambda r: self.missing.append(r.url) if r.status >= 400 else None)
         self.page.goto(link)
         self.page.wait_for_selector(".wg-overlay", timeout=60_000)
 
@@ -86,6 +97,7 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     assert us.offered() - {"keep"} <= set(spec.actors["us"].orders)
     assert iran.offered() - {"keep"} <= set(spec.actors["iran"].orders)
     assert "Your briefing" in us.page.inner_text(".wg-page")
+    assert not [s.page.url for s in (boss, us, iran) if "token" in s.page.url]  # in cookies now
     assert "reveal to all" in boss.page.inner_text(".wg-controls").lower()
 
     # Turn 1: the US raises its posture; the facilitator sees it submitted; Iran's order
@@ -113,11 +125,19 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     us.submit()
     iran.order("wg-reaction", "strike_state")
     iran.page.wait_for_selector(".wg-reaction-target")
+    iran.page.locator(".wg-intent input").fill("Make them pay for the posture")
     boss.page.locator(".wg-advance").dblclick()
     for seat in (boss, us, iran):
         seat.wait_turn(4)
-    iran.page.wait_for_selector(".wg-reaction-target", state="detached")
-    assert iran.chosen("wg-reaction") == "hold"
+    # Iran's half-made choice was not sent as Hold: it stays on its page, said to be not sent.
+    iran.page.wait_for_selector(".wg-unsent:has-text('Not sent: turn 3 resolved')")
+    assert iran.chosen("wg-reaction") == "strike_state"
+    assert iran.page.locator(".wg-reaction-target").count() == 1
+    # Sent late, it is refused with a message; sent again, it would be for turn 4.
+    iran.page.locator(".wg-end-turn").click()
+    iran.page.wait_for_selector(".wg-refusal:has-text('turn 3 has resolved without these orders')")
+    iran.page.wait_for_selector(".wg-unsent", state="detached")
+    assert iran.chosen("wg-reaction") == "strike_state"
     # A double-click on Pause leaves the game paused. Messages from one page are handled in
     # order, so once Reveal (clicked after both) shows, both double-clicks have been handled.
     boss.page.locator(".wg-pause").dblclick()
@@ -132,6 +152,8 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
     assert given[1, "us"] == ["raise_posture"] and given[1, "iran"] == ["threaten_closure"]
     assert given[2, "us"] == ["deploy"] and given[2, "iran"] == []
     assert given[3, "us"] == ["lower_posture"] and given[3, "iran"] == []
+    sent = {(d["turn"], d["side"]): d["submitted"] for d in saved["decisions"]}
+    assert sent[2, "iran"] and not sent[3, "iran"]  # held on turn 2; sent nothing on turn 3
     orders = [json.loads(line) for line in (folder / "orders.jsonl").read_text().splitlines()]
     people = [(o["day"], o["actor"], o["kind"]) for o in orders if o["by"] == "HumanPolicy"]
     assert people == [
@@ -149,6 +171,7 @@ def test_three_turns_with_a_facilitator_and_two_teams(browser, classroom):
         for seat in (boss, us, iran)
         if [u for u in seat.blocked if "solara.dev" not in u]
     )
+    assert [u for seat in (boss, us, iran) for u in seat.missing] == []  # no KaTeX 404s
 
     # A tampered link is refused (HTTP 403) and changes nothing.
     before = (folder / "game.json").read_text()
@@ -188,11 +211,16 @@ def test_every_route_needs_a_valid_token_or_is_off(classroom):
     for path in ("//", "/%2F", "//?token=wrong", "/anything?token=wrong", "/static", "/"):
         status, body, _ = request(links["us"], path)
         assert status == 403 and "does not open this game" in body, path
+    # A valid link sends the browser on to the role's page, its token moved into a cookie that
+    # no script reads: the address bar (a projected screen) no longer shows it.
     status, _, page = request(links["us"], f"/?{query}")
-    assert status == 200
+    assert status == 303 and page.getheader("location") == "/us"
     (ours,) = [c for c in page.msg.get_all("set-cookie") if c.startswith("wargame-classroom-")]
-    assert "HttpOnly" in ours and "SameSite=Strict" in ours
+    assert "HttpOnly" in ours and "SameSite=Lax" in ours
     cookie = ours.split(";")[0]
+    assert request(links["us"], "/us", {"Cookie": cookie})[0] == 200
+    assert request(links["us"], "/us")[0] == 403
+    assert request(links["us"], "/iran", {"Cookie": cookie})[0] == 403
     asset = "/static/highlight.css"
     assert request(links["us"], asset)[0] == 403
     assert request(links["us"], asset, {"Cookie": "wargame-classroom-1=x; " + cookie})[0] == 200
@@ -268,3 +296,57 @@ def test_text_from_a_pack_is_shown_as_text_never_run(browser, tmp_path):
         assert text.count('<img src=x onerror="window.__pwned = 1">') >= 3
         assert page.locator(".wg-page img[onerror]").count() == 0
         assert page.locator(".wg-briefing strong").inner_text() == "plain"  # Markdown still works
+
+
+def test_a_classroom_killed_with_kill_9_comes_back_at_its_turn_with_its_links(browser, tmp_path):
+    folder = tmp_path / "game"
+    port = free_port()
+    args = ("classroom", "prepare_for_proxy_war", "--teams", "us,iran", "--out", str(folder))
+    with serving(*args, port=port) as served:
+        links = links_of(served)
+        boss, us, iran = (Seat(browser, links[r]) for r in ("facilitator", "us", "iran"))
+        us.order("wg-reaction", "raise_posture")
+        us.page.locator(".wg-intent input").fill("Show we are ready")
+        us.submit()
+        iran.submit(resolves=2)
+        boss.wait_turn(2)
+        us.order("wg-standing", "deploy")
+        us.submit()
+        served.process.kill()  # kill -9: no chance to save anything more
+        served.process.wait()
+    for seat in (boss, us, iran):
+        seat.context.close()
+
+    with serving("classroom", "--resume", str(folder), port=port) as again:
+        assert links_of(again) == links  # the same links, with the same tokens
+        boss, us, iran = (Seat(browser, links[r]) for r in ("facilitator", "us", "iran"))
+        for seat in (boss, us, iran):
+            seat.wait_turn(2)
+        # The submission of turn 2 was saved as it was made, and survives the crash.
+        boss.page.wait_for_selector(".wg-team-us:has-text('submitted')")
+        assert "waiting" in boss.page.inner_text(".wg-team-iran")
+        iran.order("wg-reaction", "threaten_closure")
+        iran.submit(resolves=3)
+        us.wait_turn(3)
+        saved = json.loads((folder / "game.json").read_text())
+        assert saved["turn"] == 3
+        given = {(d["turn"], d["side"]): d for d in saved["decisions"]}
+        assert [o["kind"] for o in given[2, "us"]["orders"]] == ["deploy"]
+        assert given[1, "us"]["intent"] == "Show we are ready"
+        boss.page.locator(".wg-end").click()
+        boss.page.wait_for_selector(".wg-status:has-text('no turn is awaited')")
+        for seat in (boss, us, iran):
+            seat.context.close()
+
+    # The debrief of that game: the intents beside what the others believed, and what-ifs.
+    result = run_cli("debrief", str(folder), "--runs", "10", "--branches", "4", timeout=600)
+    assert result.returncode == 0, result.stderr
+    page = browser.new_context().new_page()
+    page.goto((folder / "debrief.html").as_uri())
+    intents = page.locator("table.wg-intents")
+    assert "Show we are ready" in intents.inner_text()
+    branches = page.locator("table.wg-branches tr")
+    assert branches.count() >= 3  # a heading and a row for each turn played
+    assert "From where you stood at the start of turn 1" in page.inner_text("body")
+    assert "of 4 continuations" in page.inner_text("table.wg-branches + ul")
+    page.context.close()

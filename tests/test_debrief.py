@@ -33,9 +33,10 @@ def game_folder(tmp_path_factory):
     us, iran, boss = (game.tokens[r] for r in ("us", "iran", FACILITATOR))
     plans = [("raise_posture", "threaten_closure"), ("strike_militia", "hold"), ("deploy", None)]
     for us_kind, iran_kind in plans:
-        game.submit(us, [next(o for o in game.options(us) if o.kind == us_kind)], game.turn)
+        order = next(o for o in game.options(us) if o.kind == us_kind)
+        game.submit(us, [order], game.turn, f"US means {us_kind} as a signal")
         if iran_kind:
-            game.submit(iran, [Order("iran", iran_kind)], game.turn)
+            game.submit(iran, [Order("iran", iran_kind)], game.turn, "<b>keep them guessing</b>")
         else:
             game.advance(boss, game.turn)
     game.end(boss)
@@ -43,7 +44,7 @@ def game_folder(tmp_path_factory):
 
 
 def test_the_debrief_reports_the_class_decisions_and_a_true_comparison(game_folder):
-    html = build(game_folder, RUNS)
+    html = build(game_folder, RUNS, 4)
     game = read_game(game_folder)
     pack = load_pack("prepare_for_proxy_war")
     # Independently: the same exercise by the computer alone, for the same three turns.
@@ -87,7 +88,17 @@ def test_a_game_saved_before_submissions_were_recorded_reads_without_guessing():
 
 def test_the_debrief_command(game_folder, tmp_path):
     out = tmp_path / "debrief.html"
-    done = run_cli("debrief", str(game_folder), "--runs", "6", "--out", str(out), timeout=300)
+    done = run_cli(
+        "debrief",
+        str(game_folder),
+        "--runs",
+        "6",
+        "--branches",
+        "2",
+        "--out",
+        str(out),
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_text().startswith("<!doctype html>")
     # standard error is no terminal here: a line of progress, with the rate, every few percent
@@ -152,3 +163,38 @@ def test_the_number_of_games_to_compare_is_bounded(game_folder, capsys):
     assert capsys.readouterr().err == (
         "error: --runs 1000000000: at most 10,000 computer-played games to compare\n"
     )
+
+
+def test_the_debrief_sets_intents_beside_beliefs_and_plays_what_ifs(game_folder):
+    from wargame.engine.exercise import plan_from
+    from wargame.engine.replay import branches
+
+    html = build(game_folder, 4, 3)
+    game = read_game(game_folder)
+    # Each intent, as written (escaped), in the table of intents beside what others believed.
+    table = html.split("<table class='wg-intents'>")[1].split("</table>")[0]
+    assert "US means raise_posture as a signal" in table
+    assert escape("<b>keep them guessing</b>") in table and "<b>keep them" not in html
+    assert "learned on day" in table and "then:" in table
+    # The what-ifs: one row per turn, the shares as the engine's continuations give them.
+    plan = plan_from(game.state)
+    found = branches(plan, 4, ["us", "iran"], game.state["log"], [2, 3], 3)
+    share = sum(g.peak >= 6 for g in found[2]) / 3
+    after = sum(g.peak >= 6 for g in found[3]) / 3
+    assert (
+        f"From where you stood at the start of turn 2, {share:.0%} of 3 continuations reached "
+        f"rung 6 (Limited direct exchange); after your turn-2 orders, {after:.0%} of 3" in html
+    )
+    rows = html.split("<table class='wg-branches'>")[1].split("</table>")[0].count("<tr>")
+    assert rows == 1 + 3  # the head and turns 1 to 3
+    assert "grievance" in html  # the teams' beliefs over time
+    only = build(game_folder, 2, 2, branch_from=2)
+    rows = only.split("<table class='wg-branches'>")[1].split("</table>")[0].count("<tr>")
+    assert rows == 2
+
+
+def test_branch_from_a_turn_not_played_is_refused_in_one_line(game_folder, capsys):
+    from wargame.cli import main
+
+    assert main(["debrief", str(game_folder), "--runs", "1", "--branch-from", "9"]) == 2
+    assert capsys.readouterr().err == "error: --branch-from 9: the game played turns 1 to 3\n"

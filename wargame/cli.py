@@ -159,7 +159,15 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from wargame.dashboard.app import serve_dashboard
 
-    serve_dashboard(args.scenario, overrides_from(args), args.seed, args.host, args.port)
+    serve_dashboard(
+        args.scenario,
+        overrides_from(args),
+        args.seed,
+        args.host,
+        args.port,
+        args.games,
+        args.compare,
+    )
     return 0
 
 
@@ -234,14 +242,27 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     from wargame.classroom.app import serve_classroom
 
     teams = [t.strip() for t in args.teams.split(",") if t.strip()] if args.teams else None
-    serve_classroom(args.exercise, args.seed, teams, args.host, args.port, args.out)
+    if (args.exercise is None) == (args.resume is None):
+        raise UsageError("give an exercise pack to start a game, or --resume GAME_DIR, not both")
+    if args.resume is not None and (args.teams or args.out):
+        raise UsageError("--resume brings a game back as it was: --teams and --out do not apply")
+    serve_classroom(
+        args.exercise, args.seed, teams, args.host, args.port, args.out, resume=args.resume
+    )
     return 0
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
     from wargame.reports.debrief import write_debrief
 
-    print(f"Debrief: {write_debrief(Path(args.folder), args.runs, args.out)}")
+    written = write_debrief(
+        Path(args.folder),
+        args.runs,
+        args.out,
+        what_ifs=args.branches,
+        branch_from=args.branch_from,
+    )
+    print(f"Debrief: {written}")
     return 0
 
 
@@ -296,6 +317,19 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_arg(serve, required=False)
     _listen_args(serve, 8521)
     serve.add_argument("--seed", type=_seed, default=1, help="first seed offered (default 1)")
+    serve.add_argument(
+        "--games",
+        default="runs/dashboard",
+        metavar="DIR",
+        help="where each game is saved, so a reload or a restart keeps it (default runs/dashboard)",
+    )
+    serve.add_argument(
+        "--compare",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="computer-played games a finished game is compared with (default 100)",
+    )
     _set_arg(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -404,7 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     classroom = sub.add_parser("classroom", help="run a seminar: one shared game, a link per team")
     classroom.add_argument(
-        "exercise", help="an exercise pack (see docs/teaching.md), e.g. prepare_for_proxy_war"
+        "exercise",
+        nargs="?",
+        help="an exercise pack (see docs/teaching.md), e.g. prepare_for_proxy_war",
     )
     _listen_args(classroom, 8541, "; use 0.0.0.0 for a classroom network")
     classroom.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
@@ -412,12 +448,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--teams", help="sides played by teams, comma-separated (default: every playable side)"
     )
     classroom.add_argument("--out", help="game folder (default runs/classroom_EXERCISE_DATE_TIME)")
+    classroom.add_argument(
+        "--resume",
+        metavar="GAME_DIR",
+        help="bring back a game from its folder (after a crash): its turn, its links",
+    )
     classroom.set_defaults(func=cmd_classroom)
 
     debrief = sub.add_parser("debrief", help="write the after-action report of a classroom game")
     debrief.add_argument("folder", help="a game folder written by 'wargame classroom'")
     debrief.add_argument(
         "--runs", type=_positive, default=500, help="computer-played games to compare with"
+    )
+    debrief.add_argument(
+        "--branches",
+        type=_positive,
+        default=50,
+        help="what-ifs from each turn: the class's game to its start, then the computer "
+        "(default 50)",
+    )
+    debrief.add_argument(
+        "--branch-from",
+        type=_positive,
+        metavar="TURN",
+        help="the what-ifs from this turn only (default: from every turn)",
     )
     debrief.add_argument("--out", help="the HTML file (default FOLDER/debrief.html)")
     debrief.set_defaults(func=cmd_debrief)

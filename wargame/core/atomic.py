@@ -6,7 +6,8 @@ crash. Files that belong together (a run's record) are all written in full befor
 into place, so a failure (a full disk) changes none of them. A failure is one line naming the
 file and the reason, and leaves no temporary file behind. A file gets the permissions an
 ordinary new file would (0666 less the umask), so a report written here can be read by the
-colleagues it is meant for.
+colleagues it is meant for, unless it is a secret (a classroom's tokens), which only its owner
+may read from the moment it exists.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def _temporary(path: Path) -> Path:
     return Path(name)
 
 
-def _settle(tmp: Path) -> None:
-    """A written temporary file flushed to the disk, with a new file's permissions."""
+def _settle(tmp: Path, mode: int | None = None) -> None:
+    """A written temporary file flushed to the disk, with a new file's permissions (or
+    ``mode``)."""
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
-    tmp.chmod(0o666 & ~_UMASK)
+    tmp.chmod(0o666 & ~_UMASK if mode is None else mode)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -59,13 +61,15 @@ def _sync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary path to write ``path`` through; it replaces ``path`` when the block ends
-    without error, and disappears otherwise (for writers that stream, such as Parquet)."""
+    without error, and disappears otherwise (for writers that stream, such as Parquet). The
+    temporary file is made readable by its owner only (mkstemp), and given ``mode`` or a new
+    file's permissions once written."""
     tmp = _temporary(path)
     try:
         yield tmp
-        _settle(tmp)
+        _settle(tmp, mode)
         os.replace(tmp, path)
         _sync_folder(path.parent)
     except OSError as exc:
@@ -74,13 +78,13 @@ def replacing(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    with replacing(path) as tmp:
+def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    with replacing(path, mode) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path, text: str, mode: int | None = None) -> None:
+    write_bytes(path, text.encode("utf-8"), mode)
 
 
 def write_together(folder: Path, texts: dict[str, str]) -> None:

@@ -139,7 +139,8 @@ def heatmap(
     """A grid of coloured cells, 0 (white) to 1 (dark red), each with its tooltip."""
     left, top = 112, 78
     size = min((WIDTH - left - 8) / max(len(columns), 1), 28.0)
-    height = int(top + size * len(rows) + 8)
+    scale_top = top + size * len(rows) + 12
+    height = int(scale_top + 30)
     body = []
     for j, name in enumerate(columns):
         x = left + (j + 0.5) * size
@@ -160,7 +161,24 @@ def heatmap(
                 f'height="{size - 1:.1f}" fill="{_heat_colour(value)}">'
                 f"<title>{escape(tips[i][j])}</title></rect>"
             )
+    body += _heat_scale(left, scale_top, size * len(columns))
     return _frame(title, body, height=height, css=css)
+
+
+def _heat_scale(left: float, top: float, width: float, steps: int = 20) -> list[str]:
+    """The heat map's colour scale: 0 to 1, with its ends and middle written."""
+    step = width / steps
+    cells = [
+        f'<rect class="wg-heat-scale" x="{left + k * step:.1f}" y="{top:.1f}" '
+        f'width="{step + 0.3:.1f}" height="9" fill="{_heat_colour((k + 0.5) / steps)}"/>'
+        for k in range(steps)
+    ]
+    ticks = [
+        f'<text x="{left + f * width:.1f}" y="{top + 21:.1f}" font-size="10" fill="{INK}" '
+        f'text-anchor="middle">{label}</text>'
+        for f, label in ((0.0, "0"), (0.5, "0.5"), (1.0, "1"))
+    ]
+    return [*cells, *ticks]
 
 
 def bar_chart(

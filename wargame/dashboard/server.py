@@ -21,6 +21,33 @@ from typing import Any
 
 from wargame.core.options import UsageError
 
+EVERYWHERE = ("0.0.0.0", "::")  # listening on every network of this machine
+PLAIN_HTTP = (
+    "warning: served over plain HTTP to the network: anyone on it can read the traffic, links "
+    "included; use a network you trust, and stop the server when the session ends"
+)
+
+
+def reachable_at(host: str) -> list[str]:
+    """The addresses others can open a server listening on ``host`` at: the host itself, or,
+    listening everywhere, this machine's IPv4 addresses on its networks (read from its network
+    interfaces, not probed), loopback last, where nothing else is found."""
+    if host not in EVERYWHERE:
+        return [host]
+    import psutil
+
+    found = [
+        address.address
+        for addresses in psutil.net_if_addrs().values()
+        for address in addresses
+        if address.family == socket.AF_INET and not address.address.startswith("127.")
+    ]
+    return list(dict.fromkeys(found)) or ["127.0.0.1"]
+
+
+def is_local(host: str) -> bool:
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+
 
 def check_port(host: str, port: int) -> None:
     """Fail early, in one line, where the server could not listen."""

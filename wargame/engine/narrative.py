@@ -37,6 +37,11 @@ def kind_title(kind: str) -> str:
     return (text[:1].upper() + text[1:]).replace("Isr ", "ISR ")
 
 
+def blamed_rightly(event: Event, blamed: str | None) -> bool:
+    """Blame is right when it names the doer, or the sponsor that directed it."""
+    return blamed is not None and blamed in (event.actor, event.directed_by)
+
+
 def rung_title(rung: int) -> str:
     return f"rung {rung}, {LADDER[Rung(rung)].title}"
 
@@ -96,7 +101,7 @@ class Narrator:
         """The observer's sentence: what happened, who really did it, whom the victim blamed."""
         text = f"{self._head(event)}; by {self._doer(event)}{self._aim(event)}"
         if event.kind in DENIABLE_KINDS and event.blamed:
-            wrong = "" if event.blamed == event.actor else " (wrongly)"
+            wrong = "" if blamed_rightly(event, event.blamed) else " (wrongly)"
             text += (
                 f"; {self.name(event.target)} blamed {self.name(event.blamed)}{wrong}, "
                 f"confidence {event.confidence:.1f}"

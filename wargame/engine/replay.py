@@ -5,6 +5,12 @@ events.jsonl, daily.csv, orders.jsonl) and ``game.json``, which says how to star
 scenario, the overrides, the seed, the side a person played). Replaying gives the person's orders
 back day by day (ReplayPolicy) and lets the computer play the others: each side draws from its own
 random stream, so the same seed and orders give the same game, incident for incident.
+
+What-ifs start from a turn of a played exercise: the game is played again from its seed and its
+log up to the start of that turn (the facilitator's injects of that turn included, the teams'
+orders not), then the computer plays every side to the exercise's end, with fresh random streams
+(one set per continuation, drawn from the seed, the turn and the continuation's number), so many
+continuations show what could follow from where the players stood.
 """
 
 from __future__ import annotations
@@ -16,11 +22,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from wargame.core.options import from_json, to_json
 from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
+from wargame.engine.exercise import Exercise, Plan, Played, Progress, plan_from, run_jobs, summarise
 from wargame.engine.model import WargameModel
-from wargame.engine.policy import HumanPolicy, ReplayPolicy
+from wargame.engine.policy import ComputerPolicy, HumanPolicy, ReplayPolicy
 
 GAME_FILE = "game.json"
 
@@ -71,3 +80,59 @@ def replay(source: str | Path | bytes) -> WargameModel:
     model = WargameModel(loaded, seed=game["seed"], players=players(orders, game["sides"]))
     model.run_for(game["days_played"])
     return model
+
+
+def stood_at(
+    plan: Plan, seed: int, teams: list[str], log: list[dict[str, Any]], turn: int
+) -> Exercise:
+    """The exercise played again from its log up to where the players stood at the start of
+    ``turn``: every act of earlier turns, and the injects of that turn, not its orders."""
+    game = Exercise(plan, seed=seed, teams=teams)
+    for act in log:
+        if act["turn"] > turn or (
+            act["turn"] == turn and act["act"] != "fire" and act["act"] != "say"
+        ):
+            break
+        game.redo(act)
+    if game.turn != turn:
+        raise ValueError(f"turn {turn} was not reached (the log stops at turn {game.turn})")
+    return game
+
+
+def continue_by_computer(game: Exercise, key: int) -> Played:
+    """Play ``game`` on to its plan's end with the computer on every side, from fresh random
+    streams numbered ``key`` (the umpire's and each side's)."""
+    model = game.model
+    rng = np.random.default_rng([game.seed, model.day, key])
+    model.rng = rng
+    for actor, stream in zip(model.actor_list, rng.spawn(len(model.actor_list)), strict=True):
+        actor.policy = ComputerPolicy(stream)
+    game.teams, game.players = [], {}
+    game.ended = False
+    while not game.ended:
+        game.resolve({})
+    return summarise(model)
+
+
+Branch = tuple[dict[str, Any], int, list[str], list[dict[str, Any]], int, int]
+
+
+def _branch(job: Branch) -> Played:
+    described, seed, teams, log, turn, key = job
+    return continue_by_computer(stood_at(plan_from(described), seed, teams, log, turn), key)
+
+
+def branches(
+    plan: Plan,
+    seed: int,
+    teams: list[str],
+    log: list[dict[str, Any]],
+    turns: list[int],
+    runs: int,
+    progress: Progress | None = None,
+) -> dict[int, list[Played]]:
+    """``runs`` computer-played continuations from the start of each of ``turns``, by turn."""
+    described = plan.describe()
+    jobs = [(described, seed, teams, log, t, k) for t in turns for k in range(1, runs + 1)]
+    done = run_jobs(_branch, jobs, progress)
+    return {t: done[i * runs : (i + 1) * runs] for i, t in enumerate(turns)}
