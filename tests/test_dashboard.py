@@ -246,10 +246,13 @@ def test_a_student_plays_thirty_days_in_weekly_turns_and_sees_the_verdict(contex
     page.wait_for_selector(".wg-orders h3:has-text('turn 1 (days 1 to 7)')")
     header = page.locator(".wg-header").inner_text()
     assert "You play Iran" in header and "Turns of 7 days" in header
-    # Iran's briefing and aims; its panel offers reactions only, as its doctrine has it.
+    # Iran's briefing and aims; its panel offers reactions and its one standing policy, its
+    # steps back from the nuclear deal (the next is not due yet: only a return is offered).
     assert "Your aims" in page.locator(".wg-briefing").inner_text()
     panel = page.locator(".wg-orders").inner_text()
-    assert "no standing policy to change" in panel and "wg-standing" not in tab.html(".wg-orders")
+    assert "one change of standing policy" in panel and "wg-standing" in tab.html(".wg-orders")
+    assert page.locator(".wg-orders .wg-standing .wg-kind-nuclear_return").count() == 1
+    assert page.locator(".wg-orders .wg-kind-nuclear_step").count() == 0
     # An order is labelled by what it is; the rung it would move the crisis to is a fact about it.
     closure = page.locator(".wg-orders .wg-kind-threaten_closure").inner_text()
     assert closure.startswith("Threaten closure")
