@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import REPO, run_cli
 
@@ -185,3 +186,18 @@ def test_a_fit_recovers_the_tempo_that_made_its_record(tmp_path: Path):
     fragment = (out / "calibrated.toml").read_text()
     assert 'source = "calibrated"' in fragment and fragment.startswith("# wargame calibrate")
     assert (out / "wave_2").is_dir() and len(summary["fit"]["points"]) == 6
+
+
+def test_a_kind_no_run_made_and_the_record_lacks_is_no_row():
+    record = calibration.Record(Path("r.csv"), {("houthis", "rocket_attack"): 3}, 1, 0, "")
+    runs = pd.DataFrame(
+        {
+            "incidents_by_side.houthis.rocket_attack": [2, 4],
+            "incidents_by_side.houthis.base_attack": [1, 0],
+            "incidents_by_side.pij.rocket_attack": [0, 0],
+            "incidents_by_side.us.state_strike": [0, 0],
+        }
+    )
+    table = calibration.compare(record, runs)
+    assert list(zip(table["actor"], table["kind"], strict=True)) == [("houthis", "rocket_attack")]
+    assert table["record"].tolist() == [3] and table["median"].tolist() == [3.5]

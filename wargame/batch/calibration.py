@@ -85,9 +85,9 @@ def read_record(path: Path, spec: Scenario) -> Record:
                 problems.append(f"{file}:{line}: {problem}")
                 continue
             rows += 1
-            for problem in _check(row, spec, start, end):
-                problems.append(f"{file}:{line}: {problem}")
-            if any(p.startswith(f"{file}:{line}:") for p in problems):
+            found = [f"{file}:{line}: {problem}" for problem in _check(row, spec, start, end)]
+            problems += found
+            if found:
                 continue
             if row.get("target", "").startswith(OTHER):
                 outside += 1
@@ -134,10 +134,10 @@ def _check(row: dict[str, str], spec: Scenario, start: dt.date, end: dt.date) ->
 
 def _check_when(row: dict[str, str], start: dt.date, end: dt.date) -> Iterator[str]:
     """A row dated inside the scenario's period: its ``date``, else its ``month``."""
-    when, value = ("date", row.get("date", "")) if row.get("date") else ("month", row.get("month"))
+    when, value = ("date", row["date"]) if row.get("date") else ("month", row.get("month") or "")
     try:
         if when == "date":
-            first = last = dt.date.fromisoformat(value or "")
+            first = last = dt.date.fromisoformat(value)
         else:
             first = dt.date.fromisoformat(f"{value}-01")
             last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
@@ -173,9 +173,10 @@ def log_prob(count: int, samples: np.ndarray) -> float:
 
 
 def compare(record: Record, runs: pd.DataFrame) -> pd.DataFrame:
-    """The table: a row per side and kind that the record or the runs hold."""
+    """The table: a row per side and kind that the record holds or some run made."""
     counts = side_counts(runs)
-    keys = sorted(set(record.counts) | set(counts.columns))
+    made = counts.columns[counts.to_numpy().sum(axis=0) > 0]  # what no run made is no row
+    keys = sorted(set(record.counts) | set(made))
     rows = []
     for actor, kind in keys:
         samples = (
