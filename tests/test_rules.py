@@ -347,6 +347,7 @@ def test_a_salvo_reaches_the_owners_other_oil_sites_in_range_and_only_those():
     assert others and set(event_.details["salvo"]) == others
     hit = {s.sid for s in full.oil_sites if s.offline_mbd > 0}
     assert len(hit) > 1 and hit <= others | {"abqaiq"}  # each aim is resolved as an attack
+    assert event_.rung == attacks.intensity(full, event_.kind, True, event_.casualties)
     total = sum(full.sites[sid].offline_mbd for sid in hit)
     assert event_.details["offline_mbd"] == pytest.approx(total, abs=0.01)
 
@@ -500,7 +501,10 @@ def test_steps_back_from_the_nuclear_deal_come_on_a_clock_and_offend_irans_enemi
     model = world()
     rules = model.spec.rules.diplomacy
     us, israel, iran = (model.actors[a].index for a in ("us", "israel", "iran"))
-    legal = lambda: {o.kind for o in legal_orders(model, model.actors["iran"])}  # noqa: E731
+
+    def legal() -> set[str]:
+        return {o.kind for o in legal_orders(model, model.actors["iran"])}
+
     # May 2019 begins 13 days after the first step: the next is due 60 days after it.
     assert model.nuclear.steps["iran"] == 1 and "nuclear_step" not in legal()
     assert "nuclear_return" in legal()

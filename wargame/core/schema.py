@@ -188,7 +188,7 @@ class Policy(Strict):
     escorts: list[Lane] = []
     sanctions: Sanctions | None = None  # the sanctions it imposes on Iran
     nuclear_steps: Annotated[int, Field(ge=0, le=10)] = 0  # steps back from the deal's limits
-    nuclear_step_day: int = -9999  # the day of the last one (before the start: negative)
+    nuclear_step_day: int | None = None  # the day of the last one (before the start: negative)
 
 
 class PerLevel(Strict):

@@ -149,8 +149,9 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
             return not model.talks.open(target.split(":")[0], model.turn)
         case "nuclear_step":
             rules, taken = model.spec.rules.diplomacy, model.nuclear.steps.get(actor.aid, 0)
-            since = model.turn - model.nuclear.last_day.get(actor.aid, -9999)
-            return taken < rules.nuclear_max_steps and since >= rules.nuclear_step_days
+            last = model.nuclear.last_day.get(actor.aid)
+            due = last is None or model.turn - last >= rules.nuclear_step_days
+            return taken < rules.nuclear_max_steps and due
         case "nuclear_return":
             return model.nuclear.steps.get(actor.aid, 0) > 0
         case "threaten_closure" | "close_strait":

@@ -52,7 +52,7 @@ class Nuclear:
         taken = {aid: p for aid, p in spec.policies.items() if p.nuclear_steps}
         return cls(
             {aid: p.nuclear_steps for aid, p in taken.items()},
-            {aid: p.nuclear_step_day for aid, p in taken.items()},
+            {aid: p.nuclear_step_day for aid, p in taken.items() if p.nuclear_step_day is not None},
         )
 
 

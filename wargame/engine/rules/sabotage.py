@@ -26,7 +26,7 @@ import numpy as np
 
 from agents.units import Tanker, timetable
 from wargame.core.incidents import Event
-from wargame.engine.rules.attacks import hit_site, potency, resolve
+from wargame.engine.rules.attacks import hit_site, intensity, potency, resolve
 from wargame.engine.rules.economy import add_risk
 from wargame.engine.rules.odds import roll
 
@@ -165,6 +165,8 @@ def attack_oil(model: World, order: Order, rng: np.random.Generator) -> Event:
             event.casualties += killed
             model.actors[other.owner].casualties += killed
             damage_oil(model, other, rng, event)
+    # The salvo stands on the rung of what it did as a whole.
+    event.rung = intensity(model, event.kind, event.details["hit"], event.casualties)
     return event
 
 
