@@ -25,6 +25,7 @@ class Site(FixedAgent):
         self.cell = cell
         self.country = model.geo.country_of(cell.coordinate) or "sea"
         self.evacuated = spec.evacuated
+        self.vacated = False  # a base its owner had to leave (rules/sovereignty.py)
         self.offline_mbd = 0.0  # oil capacity knocked out and not yet repaired
 
     @property
@@ -34,6 +35,8 @@ class Site(FixedAgent):
     @property
     def staff(self) -> int:
         """People present: missions send their non-essential staff home when evacuated."""
+        if self.vacated:
+            return 0
         away = self.spec.nonessential if self.evacuated else 0
         return max(self.spec.personnel - away, 0)
 

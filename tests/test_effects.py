@@ -152,7 +152,7 @@ def test_without_coordination_militias_hit_less_and_us_bases_are_spared(scenario
     rate = {
         k: r["militia_hits"] / max(r["militia_attacks"], 1) for k, r in (("b", base), ("a", alone))
     }
-    assert rate["a"] < rate["b"] - 0.05
+    assert rate["a"] < 0.85 * rate["b"]  # coordination multiplies potency: a sixth less at least
     assert alone["us_hits"] < base["us_hits"]
 
 

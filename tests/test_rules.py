@@ -14,6 +14,7 @@ from wargame.core.incidents import Event
 from wargame.core.ladder import Rung, outcome_class
 from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
+from wargame.engine import appraisal
 from wargame.engine.legal import legal_orders
 from wargame.engine.model import WargameModel
 from wargame.engine.rules import (
@@ -26,6 +27,7 @@ from wargame.engine.rules import (
     posture,
     proxies,
     sabotage,
+    sovereignty,
     strikes,
 )
 
@@ -531,6 +533,81 @@ def test_the_houthis_can_fire_on_us_drones_over_yemen():
     )
     assert event_.kind == "drone_shootdown" and event_.place == "Hodeidah"
     assert event_.details["hit"] == (houthis.readiness > 0)
+
+
+def test_a_strike_on_commanders_degrades_the_network_it_hits():
+    model = world(**{"rules.strikes.hit.target_leaders": 1.0, "rules.strikes.air_defence": 0.0})
+    israel = model.actors["israel"]
+    legal = {o.target for o in legal_orders(model, israel) if o.kind == "target_leaders"}
+    assert "quds" in legal and "hezbollah" in legal and "iran" not in legal  # no state's leaders
+    network = [m for m in model.militias if m.spec.sponsor == "quds"]
+    before = [(m.capability, m.coordination) for m in network]
+    event_ = strikes.target_leaders(model, Order("israel", "target_leaders", "quds"), model.rng)
+    assert event_.kind == "leadership_strike" and event_.rung == Rung.LIMITED_DIRECT
+    assert event_.details["hit"] and sorted(event_.details["network"]) == sorted(
+        m.aid for m in network
+    )
+    damage = model.spec.rules.strikes.leader_damage
+    for militia, (capability, coordination) in zip(network, before, strict=True):
+        assert militia.capability == pytest.approx(max(capability - damage, 0.0))
+        assert militia.coordination == pytest.approx(max(coordination - damage, 0.0))
+    on_militia = strikes.target_leaders(
+        model, Order("israel", "target_leaders", "hezbollah"), model.rng
+    )
+    assert on_militia.rung == Rung.STRIKES_ON_PROXIES  # a militia's commanders: rung 5
+
+
+def test_iraqs_bill_on_foreign_forces_passes_by_vote_and_ends_their_stay():
+    model = world(**{"rules.sovereignty.pass_chance": 1.0})
+    rules, bills = model.spec.rules.sovereignty, model.withdrawal
+    iraq, us = model.actors["iraq"], model.actors["us"]
+
+    def legal() -> set[tuple[str, str | None]]:
+        return {(o.kind, o.target) for o in legal_orders(model, iraq)}
+
+    # May 2019: the draft law against US forces was tabled 91 days before the start.
+    assert bills.steps["iraq", "us"] == 1 and ("press_withdrawal", "us") in legal()
+    assert ("press_withdrawal", "uk") in legal() and ("drop_withdrawal", "uk") not in legal()
+    view = model.view_of("us")
+    assert view.bill_against("Iraq") == pytest.approx(1 / rules.max_steps)
+    event_ = sovereignty.press_withdrawal(model, Order("iraq", "press_withdrawal", "us"), model.rng)
+    assert "passed" in event_.outcome and bills.deadline["iraq", "us"] == rules.withdrawal_days
+    assert not legal() & {("press_withdrawal", "us"), ("drop_withdrawal", "us")}  # its pace
+    us.interdiction.add("Iraq")
+    model.steps = rules.withdrawal_days
+    events = sovereignty.deadlines(model)
+    assert [e.kind for e in events] == ["deployment"] and "al_asad" in events[0].details["bases"]
+    assert model.sites["al_asad"].vacated and model.sites["al_asad"].staff == 0
+    assert "Iraq" not in us.interdiction
+    assert Order("us", "authorise_interdiction", "Iraq") not in legal_orders(model, us)
+    assert not any(o.target == "al_asad" for o in legal_orders(model, model.actors["pmu"]))
+    assert "al_asad" not in [s.sid for s in model.strike_sites("iran", "us")]
+
+
+def test_iraq_presses_as_fighting_on_its_soil_involves_a_foreign_side():
+    model = world()
+    view = model.view_of("iraq")
+    quiet = view.battlefield("uk")
+    lag = model.spec.rules.perception.lag_days  # the news reaches Iraq today
+    model.emit(event(model, "state_strike", "uk", "pmu", "pmu_baghdad", day=-lag))
+    perception.deliver_pending(model)
+    model.epoch += 1
+    view = model.view_of("iraq")
+    assert view.battlefield("uk") > quiet
+    press = Order("iraq", "press_withdrawal", "uk")
+    assert appraisal.sovereignty(view, press)["security"] > 0.0
+    lapse = appraisal.sovereignty(view, Order("iraq", "drop_withdrawal", "uk"))
+    assert lapse["security"] < 0.0
+
+
+def test_a_failed_vote_leaves_the_bill_tabled_and_a_lapse_ends_it():
+    model = world(**{"rules.sovereignty.pass_chance": 0.0})
+    bills = model.withdrawal
+    event_ = sovereignty.press_withdrawal(model, Order("iraq", "press_withdrawal", "us"), model.rng)
+    assert "defeated" in event_.outcome and bills.steps["iraq", "us"] == 1
+    assert ("iraq", "us") not in bills.deadline
+    sovereignty.press_withdrawal(model, Order("iraq", "drop_withdrawal", "us"), model.rng)
+    assert bills.steps["iraq", "us"] == 0 and model.view_of("us").bill_against("Iraq") == 0.0
 
 
 def test_sanctions_orders_move_levels_and_pain_follows():

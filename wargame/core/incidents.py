@@ -80,12 +80,20 @@ INCIDENTS: dict[str, IncidentKind] = _catalogue(
         "convoy_delivered", Rung.CALM, "missile convoy delivered", covert=True, aimed="to"
     ),
     IncidentKind("state_strike", Rung.LIMITED_DIRECT, "air strike", hostile=True),
+    IncidentKind(
+        "leadership_strike",
+        Rung.STRIKES_ON_PROXIES,
+        "commanders targeted",
+        hostile=True,
+        tallied_as="state_strike",
+    ),
     IncidentKind("posture_change", Rung.SHOW_OF_FORCE, "force protection changed"),
     IncidentKind("evacuation", Rung.SHOW_OF_FORCE, "mission staffing changed"),
     IncidentKind("deployment", Rung.SHOW_OF_FORCE, "forces moved"),
     IncidentKind("sanctions_change", Rung.GESTURES, "sanctions changed"),
     IncidentKind("mediation", Rung.GESTURES, "mediation"),
     IncidentKind("nuclear_step", Rung.GESTURES, "step on the nuclear deal's limits"),
+    IncidentKind("withdrawal_pressure", Rung.GESTURES, "pressure on foreign forces to leave"),
     IncidentKind("closure_threat", Rung.SHOW_OF_FORCE, "threat to close the Strait of Hormuz"),
     IncidentKind(
         "closure_attempt",

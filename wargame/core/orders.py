@@ -132,6 +132,28 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
         incident="nuclear_step",
     ),
     OrderKind(
+        "press_withdrawal",
+        Rung.GESTURES,
+        Target.ACTOR,
+        "Back parliament's bill setting a foreign side's forces a deadline to leave: a first step "
+        "tables it, a second passes it, and forces still there at the deadline must go.",
+        "sovereignty.press_withdrawal",
+        "sovereignty",
+        standing=True,
+        incident="withdrawal_pressure",
+    ),
+    OrderKind(
+        "drop_withdrawal",
+        Rung.CALM,
+        Target.ACTOR,
+        "Let the bill on a foreign side's forces lapse, and its deadline with it.",
+        "sovereignty.press_withdrawal",
+        "sovereignty",
+        standing=True,
+        reverses="press_withdrawal",
+        incident="withdrawal_pressure",
+    ),
+    OrderKind(
         "threaten_closure",
         Rung.SHOW_OF_FORCE,
         Target.NONE,
@@ -365,6 +387,17 @@ CATALOGUE: dict[str, OrderKind] = _catalogue(
         "strike",
         victim="target",
         incident="state_strike",
+    ),
+    OrderKind(
+        "target_leaders",
+        Rung.STRIKES_ON_PROXIES,
+        Target.ACTOR,
+        "Kill a militia's or the Quds Force's commanders in a targeted strike: the network loses "
+        "capability and coordination for a while, and its members want revenge.",
+        "strikes.target_leaders",
+        "strike",
+        victim="target",
+        incident="leadership_strike",
     ),
     OrderKind(
         "strike_state",

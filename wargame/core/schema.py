@@ -180,6 +180,13 @@ class Sanctions(Strict):
     waivers: bool
 
 
+class Bill(Strict):
+    """A host's bill against a foreign side's forces, as it stands at the start."""
+
+    steps: Annotated[int, Field(ge=1, le=10)]
+    day: int  # the day of its last step (before the start: negative)
+
+
 class Policy(Strict):
     """An actor's standing choices at the start."""
 
@@ -189,6 +196,7 @@ class Policy(Strict):
     sanctions: Sanctions | None = None  # the sanctions it imposes on Iran
     nuclear_steps: Annotated[int, Field(ge=0, le=10)] = 0  # steps back from the deal's limits
     nuclear_step_day: int | None = None  # the day of the last one (before the start: negative)
+    withdrawal: dict[str, Bill] = {}  # foreign side -> this host's bill against its forces
 
 
 class PerLevel(Strict):
@@ -290,6 +298,7 @@ class StrikeRules(Strict):
     hit: dict[str, Prob]  # order kind -> chance of a hit before defences
     casualties: dict[str, NonNeg]  # order kind -> mean killed at a fully exposed target
     militia_damage: Prob  # capability a hit on a militia removes
+    leader_damage: Prob  # capability and coordination a hit on commanders removes
     air_defence: Prob  # share of attacks on a defended site that a Patriot battery stops
 
 
@@ -300,6 +309,13 @@ class DiplomacyRules(Strict):
     nuclear_step_days: Days  # the least time between two steps back from the nuclear deal
     nuclear_max_steps: Annotated[int, Field(ge=0, le=10)]
     nuclear_tension: Prob  # grievance each step adds in the sides that count the stepper an enemy
+
+
+class SovereigntyRules(Strict):
+    step_days: Days  # the least time between two steps of a bill against foreign forces
+    max_steps: Annotated[int, Field(ge=1, le=10)]  # the step that puts it to a vote
+    pass_chance: Prob  # the chance that the vote passes it
+    withdrawal_days: Days  # the time a passed bill gives foreign forces to leave
 
 
 class DecisionRules(Strict):
@@ -325,6 +341,7 @@ class Rules(Strict):
     proxies: ProxyRules
     strikes: StrikeRules
     diplomacy: DiplomacyRules
+    sovereignty: SovereigntyRules
     decisions: DecisionRules
 
 

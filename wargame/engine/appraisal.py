@@ -195,6 +195,19 @@ def nuclear(view: SideView, order: Order) -> Values:
     return {"pressure": -pain * grudge, "restraint": (1.0 - pain) * view.novelty(order)}
 
 
+def sovereignty(view: SideView, order: Order) -> Values:
+    """A bill against a foreign side's forces answers their fighting on the side's soil (by
+    them or against them: the country made 'a theatre for conflict'); letting it lapse is worth
+    the ties it strains, the more the further it has gone (a tabled bill costs little to keep,
+    a passed one the side's aid and goodwill), once the fighting there has stopped."""
+    guest = order.target or ""
+    fighting = view.battlefield(guest)
+    if order.kind == "press_withdrawal":
+        return {"security": fighting * view.novelty(order)}
+    strain = view.bill(view.aid, guest)
+    return {"security": -fighting, "economy": (1.0 - fighting) * strain * view.novelty(order)}
+
+
 def mediation(view: SideView, order: Order) -> Values:
     """Talks are worth as much as the two sides seem to be at each other's throats, from what
     the mediator has seen of them, the more so the higher the crisis."""
@@ -220,9 +233,15 @@ def surveillance(view: SideView, order: Order) -> Values:
 
 
 def interdiction(view: SideView, order: Order) -> Values:
+    """Strikes on convoys answer the traffic seen and the grudge against the axis; where the
+    host's parliament moves against the side's forces, they put the forces' stay at risk."""
     value = view.convoy_concern() * view.max_grudge() * view.novelty(order)
     sign = 1.0 if order.kind == "authorise_interdiction" else -1.0
-    return {"deterrence": sign * value, "restraint": -sign * value}
+    values = {"deterrence": sign * value, "restraint": -sign * value}
+    bill = view.bill_against(order.target or "")
+    if bill:
+        values["security"] = -sign * bill * (1.0 if sign > 0 else view.novelty(order))
+    return values
 
 
 def convoy(view: SideView, order: Order) -> Values:
@@ -300,6 +319,7 @@ APPRAISALS: dict[str, Callable[[SideView, Order], Values]] = {
         escort,
         sanctions,
         nuclear,
+        sovereignty,
         mediation,
         closure,
         surveillance,

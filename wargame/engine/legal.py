@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from wargame.core.orders import CATALOGUE, SECTORS, SITE_ATTACKS, Order, Target
+from wargame.core.orders import BASES, CATALOGUE, SECTORS, SITE_ATTACKS, Order, Target
 from wargame.engine.rules.posture import TOP
 
 if TYPE_CHECKING:
@@ -89,6 +89,22 @@ def _targets(
                 for other in actor.spec.adversaries
                 if other in model.surveillance.base
             )
+        case "press_withdrawal" | "drop_withdrawal":  # the states with bases on its soil
+            home = model.home_country(aid)
+            for other in model.actor_list:
+                if (
+                    other.kind == "state"
+                    and other.aid != aid
+                    and any(
+                        s.country == home and s.kind in BASES for s in model.sites_of(other.aid)
+                    )
+                ):
+                    yield other.aid, None
+        case "target_leaders":  # a militia, or the force that coordinates militias
+            for other in actor.spec.adversaries:
+                leads = any(m.spec.sponsor == other for m in model.militias)
+                if (model.actors[other].is_militia or leads) and model.strike_sites(aid, other):
+                    yield other, None
         case "strike_militia" | "strike_state":
             for other in actor.spec.adversaries:
                 if model.actors[other].is_militia == (
@@ -113,8 +129,10 @@ def candidates(model: WargameModel, actor: Actor) -> list[Order]:
 def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
     """Whether an order is legal today."""
     target = order.target or ""
-    if order.kind in SITE_ATTACKS:  # an oil facility wholly offline is no target
+    if order.kind in SITE_ATTACKS:  # no target: an oil facility wholly offline, a base vacated
         site = model.sites[target]
+        if site.vacated:
+            return False
         return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
     if order.kind in SHIPPING_ACTS:  # an act against shipping needs a ship
         owners = model.shipping.owners.get(target, frozenset())
@@ -154,12 +172,23 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
             return taken < rules.nuclear_max_steps and due
         case "nuclear_return":
             return model.nuclear.steps.get(actor.aid, 0) > 0
+        case "press_withdrawal" | "drop_withdrawal":  # at parliament's pace, until they left
+            rules, bills, key = model.spec.rules.sovereignty, model.withdrawal, (actor.aid, target)
+            if (target, model.home_country(actor.aid)) in bills.expelled:
+                return False
+            steps, last = bills.steps.get(key, 0), bills.last_day.get(key)
+            if last is not None and model.turn - last < rules.step_days:
+                return False
+            return steps > 0 if order.kind == "drop_withdrawal" else steps < rules.max_steps
         case "threaten_closure" | "close_strait":
             return model.economy.closure_until < model.turn
         case "isr_surge":
             return actor.isr_surge_until < model.turn
-        case "authorise_interdiction":
-            return target not in actor.interdiction
+        case "authorise_interdiction":  # not where the side's forces had to leave
+            return (
+                target not in actor.interdiction
+                and (actor.aid, target) not in model.withdrawal.expelled
+            )
         case "suspend_interdiction":
             return target in actor.interdiction
         case "send_convoy":

@@ -43,6 +43,7 @@ from wargame.engine.rules import (
     posture,
     proxies,
     sabotage,
+    sovereignty,
 )
 from wargame.engine.view import SideView
 
@@ -101,6 +102,7 @@ class WargameModel(mesa.Model):
         )
         self.talks = diplomacy.Talks()
         self.nuclear = diplomacy.Nuclear.start(spec)
+        self.withdrawal = sovereignty.Withdrawal.start(spec)
         self.epoch = 0  # bumped whenever beliefs may have changed, so views re-read them
         self._stepping = False
         self._repeat_keys: dict[Order, tuple[str, str | None]] = {}
@@ -237,7 +239,7 @@ class WargameModel(mesa.Model):
             self.emit(event)
 
     def _consequences(self) -> None:
-        for event in posture.follow(self):
+        for event in [*posture.follow(self), *sovereignty.deadlines(self)]:
             self.emit(event)
         posture.readiness(self)
         sabotage.repair(self)
@@ -389,7 +391,7 @@ class WargameModel(mesa.Model):
         return [
             s
             for s in self.site_list
-            if s.owner == target and s.kind in kinds and s.country in reach
+            if s.owner == target and s.kind in kinds and s.country in reach and not s.vacated
         ]
 
     # ----- agents by kind -----

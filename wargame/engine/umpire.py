@@ -8,38 +8,28 @@ catalogue entry names, a function ``(world, order, rng)`` of ``engine/rules``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from wargame.core.incidents import Event
 from wargame.core.orders import CATALOGUE, Order
-from wargame.engine.rules import (
-    attacks,
-    diplomacy,
-    economy,
-    interdiction,
-    posture,
-    proxies,
-    sabotage,
-    strikes,
-)
 
 if TYPE_CHECKING:
     from wargame.engine.world import World
 
 Handler = Callable[["World", Order, np.random.Generator], Event | None]
-RULES: dict[str, ModuleType] = {
-    module.__name__.rsplit(".", 1)[-1]: module
-    for module in (attacks, diplomacy, economy, interdiction, posture, proxies, sabotage, strikes)
-}
 
 
 def _handler(kind: str, rule: str) -> Handler:
+    """The function a catalogue entry names, "module.function" of a module of engine/rules."""
     module, _, function = rule.partition(".")
-    found = getattr(RULES.get(module), function, None)
+    try:
+        found = getattr(importlib.import_module(f"wargame.engine.rules.{module}"), function, None)
+    except ModuleNotFoundError:
+        found = None
     if found is None:
         raise LookupError(f"order '{kind}': no rule '{rule}' in wargame/engine/rules")
     return found

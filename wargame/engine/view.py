@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from wargame.core.incidents import HOSTILE_KINDS
 from wargame.core.ladder import Rung
 from wargame.core.orders import CATALOGUE, Order
 from wargame.engine.beliefs import Blow, Perceived
@@ -175,6 +176,20 @@ class SideView:
 
     def sanctions_level(self, sector: str) -> float:
         return self._model.economy.level(sector)
+
+    def bill_against(self, country: str) -> float:
+        """How far the host of a country has gone with a bill against this side's forces there
+        (0: none, 1: passed): parliaments debate in public."""
+        key = ("bill", country)
+        if key not in self.memo:
+            hosts = [a for a in self._specs if self._model.home_country(a) == country]
+            self.memo[key] = max((self.bill(h, self.aid) for h in hosts), default=0.0)
+        return self.memo[key]
+
+    def bill(self, host: str, guest: str) -> float:
+        """How far a host's bill against a side's forces has gone (0: none, 1: passed)."""
+        max_steps = self._model.spec.rules.sovereignty.max_steps
+        return self._model.withdrawal.pressure(host, guest, max_steps)
 
     def in_camp(self, aid: str) -> bool:
         """Whether ``aid`` is the sanctioning side or one of its allies."""
@@ -347,6 +362,27 @@ class SideView:
                     seen += 1
             self.memo["convoys"] = float(1.0 - math.exp(-seen / 2.0))
         return self.memo["convoys"]
+
+    def battlefield(self, guest: str) -> float:
+        """How much a foreign side has lately fought on this side's soil, by it or against it,
+        from the hostile incidents there this side heard of (0 to 1)."""
+        key = ("battlefield", guest)
+        if key not in self.memo:
+            home, horizon = self._model.home_country(self.aid), self.day - self.rules.memory_days
+            country_of, fights = self._model.geo.country_of, 0
+            for heard in reversed(self._me.beliefs.heard):
+                if heard.learned_on <= horizon:
+                    break
+                event = heard.event
+                if (
+                    event.day > horizon
+                    and event.kind in HOSTILE_KINDS
+                    and guest in (heard.blamed, event.target)
+                    and country_of(event.cell) == home
+                ):
+                    fights += 1
+            self.memo[key] = float(1.0 - math.exp(-fights / 2.0))
+        return self.memo[key]
 
     def known(self, limit: int = 50) -> list[Perceived]:
         """The latest incidents this side has heard of, newest first."""

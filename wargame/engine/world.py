@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wargame.engine.rules.perception import News
     from wargame.engine.rules.posture import PostureLog
     from wargame.engine.rules.sabotage import Shipping
+    from wargame.engine.rules.sovereignty import Withdrawal
     from wargame.engine.view import SideView
 
 
@@ -62,6 +63,7 @@ class World(Protocol):
     posture_log: PostureLog
     talks: Talks
     nuclear: Nuclear
+    withdrawal: Withdrawal
 
     @property
     def day(self) -> int: ...
