@@ -328,9 +328,15 @@ class SideView:
         return max((self.grudge(a) for a in (among or self.spec.adversaries)), default=0.0)
 
     def blows(self, since_days: int) -> list[Blow]:
-        """The blows against this side and its friends that it knows of, of the last days."""
-        horizon = self.day - since_days
-        return [b for b in self._me.beliefs.blows if b.day > horizon]
+        """The blows against this side and its friends that it knows of, of the last days:
+        kept while no blow is added (the red lines ask for the same few spans again and again;
+        a blow learnt during the umpire's phase, before a militia's consent, counts at once)."""
+        blows = self._me.beliefs.blows
+        key = ("blows", since_days, len(blows))
+        if key not in self.memo:
+            horizon = self.day - since_days
+            self.memo[key] = [b for b in blows if b.day > horizon]  # type: ignore[assignment]
+        return self.memo[key]  # type: ignore[return-value]
 
     def lane_risk(self, lane: str) -> float:
         return float(1.0 - math.exp(-self._me.beliefs.lane_trouble.get(lane, 0.0)))
