@@ -92,6 +92,8 @@ def answer_called(view: SideView, name: str, line: RedLine, victim: str) -> floa
         if view.in_camp(victim) and view.opportunity(name):
             call = max(view.pain() - line.threshold, 0.0) / (1.0 - line.threshold)
     else:
+        answers: dict[str, int | None] = {}  # the last answer to each author, and to a rung
+        provocations: dict[tuple[str, int], int | None] = {}
         for blow in view.blows(line.days):
             if not (blow.own or line.friends) or not _crosses(line, blow.killed, blow.direct):
                 continue
@@ -101,12 +103,18 @@ def answer_called(view: SideView, name: str, line: RedLine, victim: str) -> floa
                 share = view.spec.sponsor_blame
             else:
                 continue
-            family = [blow.by, *view.sponsors(blow.by)]
-            answered = view.last_against(line.answer, family)
+            if blow.by not in answers:
+                family = [blow.by, *view.sponsors(blow.by)]
+                answers[blow.by] = view.last_against(line.answer, family)
+            answered = answers[blow.by]
             if answered is not None and answered >= blow.day:
                 continue  # one answer to a blow, against its author or a sponsor
-            if _provoked(view, blow, line.days):
-                continue
+            key = blow.by, blow.rung
+            if key not in provocations:
+                provocations[key] = _last_provocation(view, blow)
+            last = provocations[key]
+            if last is not None and blow.day - line.days <= last < blow.day:
+                continue  # the blow answered the side's own
             call = max(call, share * (1.0 - (view.day - blow.day) / line.days))
     view.memo[key] = call
     return call
@@ -120,13 +128,12 @@ def grudge(view: SideView, values: Values, victim: str, share: float) -> Values:
     return values
 
 
-def _provoked(view: SideView, blow: Blow, days: int) -> bool:
-    """Whether a blow answered the side's own: it had hit the blow's author within ``days``
-    before, at a rung no more than one below the blow's (a blow that climbs higher than what
-    it answers is a new one)."""
+def _last_provocation(view: SideView, blow: Blow) -> int | None:
+    """The last day the side hit the blow's author at a rung no more than one below the
+    blow's: a blow that came within the red line's days after it answered the side's own (a
+    blow that climbs higher than what it answers is a new one)."""
     kinds = [k for k in view.hostile_kinds if CATALOGUE[k].rung >= blow.rung - 1]
-    last = view.last_against(kinds, [blow.by])
-    return last is not None and blow.day - days <= last < blow.day
+    return view.last_against(kinds, [blow.by])
 
 
 def _crosses(line: RedLine, killed: int, direct: bool) -> bool:

@@ -205,9 +205,10 @@ class Weighed:
 def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighed:
     """Appraise and weigh the candidates at ``rows`` (as ``Judge.score``); the hostile ones
     that serve no aim of the side's today are dropped."""
-    facts, weights, rules = menu.facts, menu.weights, view.rules
+    facts, weights, rules, doctrine = menu.facts, menu.weights, view.rules, menu.doctrine
     talks = 2.0 if view.in_talks() else 1.0
     fear = caution * rules.retaliation_fear
+    effort, hostile = -rules.action_cost, int(Rung.HARASSMENT)
     appraised: dict[int, dict[str, float]] = {}  # by the head of each group of alike orders
     kept, values = [], []
     for row in rows:
@@ -220,12 +221,12 @@ def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighe
         if found is None:
             appraise = appraisal.APPRAISALS[CATALOGUE[kind].appraisal]
             found = appraised[head] = appraise(view, menu.orders[head])
-        if menu.doctrine[row] and not any(v > 0 for v in found.values()):
+        if doctrine[row] and not any(v > 0 for v in found.values()):
             continue
-        if rung >= Rung.HARASSMENT:  # a hostile act goes against the wish to stay low
+        if rung >= hostile:  # a hostile act goes against the wish to stay low
             found = {**found, "restraint": found.get("restraint", 0.0) - rung / 8}
         value = {aim: weights[aim] * v for aim, v in found.items() if v and weights[aim]}
-        value["effort"] = -rules.action_cost
+        value["effort"] = effort
         base = view.climb_base(victim, rung)
         if rung > base and not background:
             value["escalation"] = -caution * climb_cost(base, rung, rules.rung_cost) * talks

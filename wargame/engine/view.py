@@ -74,6 +74,7 @@ class SideView:
             s.sid: SiteInfo(s.sid, s.name, s.kind, s.owner, s.country, s.is_oil)
             for s in model.site_list
         }
+        self._reaching: dict[str, list[str]] = {}  # the adversaries that reach a country
         self._epoch = -1
         self.refresh()
 
@@ -316,10 +317,13 @@ class SideView:
 
     def threat_in(self, country: str) -> float:
         """The greatest threat from an adversary that can reach a country."""
-        return max(
-            (self.threat(a) for a in self.spec.adversaries if country in self._specs[a].reach),
-            default=0.0,
-        )
+        able = self._reaching.get(country)
+        if able is None:  # who can reach where never changes
+            specs = self._specs
+            able = self._reaching[country] = [
+                a for a in self.spec.adversaries if country in specs[a].reach
+            ]
+        return max((self.threat(a) for a in able), default=0.0)
 
     def max_threat(self) -> float:
         return max((self.threat(a) for a in self.spec.adversaries), default=0.0)
