@@ -92,30 +92,27 @@ def answer_called(view: SideView, name: str, line: RedLine, victim: str) -> floa
         if view.in_camp(victim) and view.opportunity(name):
             call = max(view.pain() - line.threshold, 0.0) / (1.0 - line.threshold)
     else:
-        answers: dict[str, int | None] = {}  # the last answer to each author, and to a rung
-        provocations: dict[tuple[str, int], int | None] = {}
-        for blow in view.blows(line.days):
+        today, days = view.day, line.days
+        authors: dict[str, tuple[float, int | None] | None] = {}  # share, last answer
+        provocations: dict[tuple[str, int], int | None] = {}  # last provocation, by rung
+        for blow in view.blows(days):
             if not (blow.own or line.friends) or not _crosses(line, blow.killed, blow.direct):
                 continue
-            if blow.by == victim:
-                share = 1.0
-            elif victim in view.sponsors(blow.by):
-                share = view.spec.sponsor_blame
-            else:
-                continue
-            if blow.by not in answers:
-                family = [blow.by, *view.sponsors(blow.by)]
-                answers[blow.by] = view.last_against(line.answer, family)
-            answered = answers[blow.by]
+            if blow.by not in authors:
+                authors[blow.by] = _author(view, line, victim, blow.by)
+            author = authors[blow.by]
+            if author is None:
+                continue  # the blow was not the victim's, nor of a side it sponsors
+            share, answered = author
             if answered is not None and answered >= blow.day:
                 continue  # one answer to a blow, against its author or a sponsor
-            key = blow.by, blow.rung
-            if key not in provocations:
-                provocations[key] = _last_provocation(view, blow)
-            last = provocations[key]
-            if last is not None and blow.day - line.days <= last < blow.day:
+            at = blow.by, blow.rung
+            if at not in provocations:
+                provocations[at] = _last_provocation(view, blow)
+            last = provocations[at]
+            if last is not None and blow.day - days <= last < blow.day:
                 continue  # the blow answered the side's own
-            call = max(call, share * (1.0 - (view.day - blow.day) / line.days))
+            call = max(call, share * (1.0 - (today - blow.day) / days))
     view.memo[key] = call
     return call
 
@@ -126,6 +123,18 @@ def grudge(view: SideView, values: Values, victim: str, share: float) -> Values:
     if values:
         values["deterrence"] = motive(view, victim) * share
     return values
+
+
+def _author(view: SideView, line: RedLine, victim: str, by: str) -> tuple[float, int | None] | None:
+    """How much of a blow by ``by`` a red line lays at ``victim``'s door (all of it, or as a
+    sponsor ``sponsor_blame``; None: nothing), and when the side last answered ``by``'s family."""
+    if by == victim:
+        share = 1.0
+    elif victim in view.sponsors(by):
+        share = view.spec.sponsor_blame
+    else:
+        return None
+    return share, view.last_against(line.answer, [by, *view.sponsors(by)])
 
 
 def _last_provocation(view: SideView, blow: Blow) -> int | None:
