@@ -244,9 +244,9 @@ class WargameModel(mesa.Model):
         economy.update(self)
         proxies.fade(self)
         perception.deliver_pending(self)
-        memory = self.spec.rules.decisions.memory_days
+        memory, today = self.spec.rules.decisions.memory_days, self.day
         for actor in self.actor_list:
-            actor.beliefs.forget(memory, self.day)
+            actor.beliefs.forget(memory, today)
         escalation.relax(self)
         if interdiction.surging(self) != self.surveillance.surges:
             interdiction.update_coverage(self)

@@ -316,14 +316,18 @@ class SideView:
         return 1.0 - math.exp(-self._me.beliefs.heat[self._index[doer], self._index[victim]])
 
     def threat_in(self, country: str) -> float:
-        """The greatest threat from an adversary that can reach a country."""
-        able = self._reaching.get(country)
-        if able is None:  # who can reach where never changes
-            specs = self._specs
-            able = self._reaching[country] = [
-                a for a in self.spec.adversaries if country in specs[a].reach
-            ]
-        return max((self.threat(a) for a in able), default=0.0)
+        """The greatest threat from an adversary that can reach a country (kept for the phase:
+        posture and evacuations ask it of the same countries)."""
+        key = ("threat_in", country)
+        if key not in self.memo:
+            able = self._reaching.get(country)
+            if able is None:  # who can reach where never changes
+                specs = self._specs
+                able = self._reaching[country] = [
+                    a for a in self.spec.adversaries if country in specs[a].reach
+                ]
+            self.memo[key] = max((self.threat(a) for a in able), default=0.0)
+        return self.memo[key]
 
     def max_threat(self) -> float:
         return max((self.threat(a) for a in self.spec.adversaries), default=0.0)
