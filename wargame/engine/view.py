@@ -89,7 +89,7 @@ class SideView:
         self._grievance = self._model.tension[i].tolist()
         self._floor = self._model.tension_floor[i].tolist()
         self._threat: list[float] | None = None  # worked out when first asked, this phase
-        self._resolve: list[float] | None = None
+        self._resolve: dict[int, float] = {}
         self._presence: dict[str, float] = {}
         self.memo: dict[object, float] = {}  # per-phase answers (appraisal.py)
 
@@ -303,12 +303,13 @@ class SideView:
         the blows it has seen that side take and answer (or not)."""
         if other == self.aid:
             return self.spec.resolve
-        if self._resolve is None:
+        j = self._index[other]
+        if j not in self._resolve:  # one side at a time: a side asks of a few others a day
             beliefs, prior = self._me.beliefs, self.rules.resolve_prior
             weight = self.rules.resolve_prior_weight
-            estimate = (prior * weight + beliefs.answered) / (weight + beliefs.tested)
-            self._resolve = estimate.tolist()
-        return self._resolve[self._index[other]]
+            answered, tested = float(beliefs.answered[j]), float(beliefs.tested[j])
+            self._resolve[j] = (prior * weight + answered) / (weight + tested)
+        return self._resolve[j]
 
     def heat(self, doer: str, victim: str) -> float:
         """How hostile ``doer`` has lately seemed to ``victim``, from the incidents between them
