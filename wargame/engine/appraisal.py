@@ -92,22 +92,27 @@ def answer_called(view: SideView, name: str, line: RedLine, victim: str) -> floa
         if view.in_camp(victim) and view.opportunity(name):
             call = max(view.pain() - line.threshold, 0.0) / (1.0 - line.threshold)
     else:
-        for blow in view.blows(line.days):
+        today, days = view.day, line.days
+        authors: dict[str, tuple[float, int | None] | None] = {}  # share, last answer
+        provocations: dict[tuple[str, int], int | None] = {}  # last provocation, by rung
+        for blow in view.blows(days):
             if not (blow.own or line.friends) or not _crosses(line, blow.killed, blow.direct):
                 continue
-            if blow.by == victim:
-                share = 1.0
-            elif victim in view.sponsors(blow.by):
-                share = view.spec.sponsor_blame
-            else:
-                continue
-            family = [blow.by, *view.sponsors(blow.by)]
-            answered = view.last_against(line.answer, family)
+            if blow.by not in authors:
+                authors[blow.by] = _author(view, line, victim, blow.by)
+            author = authors[blow.by]
+            if author is None:
+                continue  # the blow was not the victim's, nor of a side it sponsors
+            share, answered = author
             if answered is not None and answered >= blow.day:
                 continue  # one answer to a blow, against its author or a sponsor
-            if _provoked(view, blow, line.days):
-                continue
-            call = max(call, share * (1.0 - (view.day - blow.day) / line.days))
+            at = blow.by, blow.rung
+            if at not in provocations:
+                provocations[at] = _last_provocation(view, blow)
+            last = provocations[at]
+            if last is not None and blow.day - days <= last < blow.day:
+                continue  # the blow answered the side's own
+            call = max(call, share * (1.0 - (today - blow.day) / days))
     view.memo[key] = call
     return call
 
@@ -120,13 +125,24 @@ def grudge(view: SideView, values: Values, victim: str, share: float) -> Values:
     return values
 
 
-def _provoked(view: SideView, blow: Blow, days: int) -> bool:
-    """Whether a blow answered the side's own: it had hit the blow's author within ``days``
-    before, at a rung no more than one below the blow's (a blow that climbs higher than what
-    it answers is a new one)."""
+def _author(view: SideView, line: RedLine, victim: str, by: str) -> tuple[float, int | None] | None:
+    """How much of a blow by ``by`` a red line lays at ``victim``'s door (all of it, or as a
+    sponsor ``sponsor_blame``; None: nothing), and when the side last answered ``by``'s family."""
+    if by == victim:
+        share = 1.0
+    elif victim in view.sponsors(by):
+        share = view.spec.sponsor_blame
+    else:
+        return None
+    return share, view.last_against(line.answer, [by, *view.sponsors(by)])
+
+
+def _last_provocation(view: SideView, blow: Blow) -> int | None:
+    """The last day the side hit the blow's author at a rung no more than one below the
+    blow's: a blow that came within the red line's days after it answered the side's own (a
+    blow that climbs higher than what it answers is a new one)."""
     kinds = [k for k in view.hostile_kinds if CATALOGUE[k].rung >= blow.rung - 1]
-    last = view.last_against(kinds, [blow.by])
-    return last is not None and blow.day - days <= last < blow.day
+    return view.last_against(kinds, [blow.by])
 
 
 def _crosses(line: RedLine, killed: int, direct: bool) -> bool:

@@ -202,5 +202,6 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
 
 
 def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
-    """Everything this side may order today; ``hold`` is always first."""
-    return [o for o in model.candidates[actor.aid] if o.kind == "hold" or allowed(model, actor, o)]
+    """Everything this side may order today; ``hold`` is always first (and always legal)."""
+    orders = model.candidates[actor.aid]
+    return [orders[0]] + [o for o in orders[1:] if allowed(model, actor, o)]

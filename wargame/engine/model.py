@@ -106,6 +106,7 @@ class WargameModel(mesa.Model):
         self.epoch = 0  # bumped whenever beliefs may have changed, so views re-read them
         self._stepping = False
         self._repeat_keys: dict[Order, tuple[str, str | None]] = {}
+        self._severity: dict[tuple[str, int], float] = {}
 
         # The map's contents.
         self.sites: dict[str, Site] = {}
@@ -246,9 +247,9 @@ class WargameModel(mesa.Model):
         economy.update(self)
         proxies.fade(self)
         perception.deliver_pending(self)
-        memory = self.spec.rules.decisions.memory_days
+        memory, today = self.spec.rules.decisions.memory_days, self.day
         for actor in self.actor_list:
-            actor.beliefs.forget(memory, self.day)
+            actor.beliefs.forget(memory, today)
         escalation.relax(self)
         if interdiction.surging(self) != self.surveillance.surges:
             interdiction.update_coverage(self)
@@ -329,7 +330,11 @@ class WargameModel(mesa.Model):
         return key
 
     def severity(self, event: Event) -> float:
-        return escalation.severity(self.spec.rules.escalation, event)
+        """An incident's severity, by its kind and deaths: every side that hears of it asks."""
+        key = event.kind, event.casualties
+        if key not in self._severity:
+            self._severity[key] = escalation.severity(self.spec.rules.escalation, event)
+        return self._severity[key]
 
     def nearest_place(self, cell: Cell) -> str:
         return min(

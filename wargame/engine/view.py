@@ -75,6 +75,7 @@ class SideView:
             s.sid: SiteInfo(s.sid, s.name, s.kind, s.owner, s.country, s.is_oil)
             for s in model.site_list
         }
+        self._reaching: dict[str, list[str]] = {}  # the adversaries that reach a country
         self._epoch = -1
         self.refresh()
 
@@ -89,7 +90,7 @@ class SideView:
         self._grievance = self._model.tension[i].tolist()
         self._floor = self._model.tension_floor[i].tolist()
         self._threat: list[float] | None = None  # worked out when first asked, this phase
-        self._resolve: list[float] | None = None
+        self._resolve: dict[int, float] = {}
         self._presence: dict[str, float] = {}
         self.memo: dict[object, float] = {}  # per-phase answers (appraisal.py)
 
@@ -317,12 +318,13 @@ class SideView:
         the blows it has seen that side take and answer (or not)."""
         if other == self.aid:
             return self.spec.resolve
-        if self._resolve is None:
+        j = self._index[other]
+        if j not in self._resolve:  # one side at a time: a side asks of a few others a day
             beliefs, prior = self._me.beliefs, self.rules.resolve_prior
             weight = self.rules.resolve_prior_weight
-            estimate = (prior * weight + beliefs.answered) / (weight + beliefs.tested)
-            self._resolve = estimate.tolist()
-        return self._resolve[self._index[other]]
+            answered, tested = float(beliefs.answered[j]), float(beliefs.tested[j])
+            self._resolve[j] = (prior * weight + answered) / (weight + tested)
+        return self._resolve[j]
 
     def heat(self, doer: str, victim: str) -> float:
         """How hostile ``doer`` has lately seemed to ``victim``, from the incidents between them
@@ -330,11 +332,18 @@ class SideView:
         return 1.0 - math.exp(-self._me.beliefs.heat[self._index[doer], self._index[victim]])
 
     def threat_in(self, country: str) -> float:
-        """The greatest threat from an adversary that can reach a country."""
-        return max(
-            (self.threat(a) for a in self.spec.adversaries if country in self._specs[a].reach),
-            default=0.0,
-        )
+        """The greatest threat from an adversary that can reach a country (kept for the phase:
+        posture and evacuations ask it of the same countries)."""
+        key = ("threat_in", country)
+        if key not in self.memo:
+            able = self._reaching.get(country)
+            if able is None:  # who can reach where never changes
+                specs = self._specs
+                able = self._reaching[country] = [
+                    a for a in self.spec.adversaries if country in specs[a].reach
+                ]
+            self.memo[key] = max((self.threat(a) for a in able), default=0.0)
+        return self.memo[key]
 
     def max_threat(self) -> float:
         return max((self.threat(a) for a in self.spec.adversaries), default=0.0)
@@ -343,9 +352,15 @@ class SideView:
         return max((self.grudge(a) for a in (among or self.spec.adversaries)), default=0.0)
 
     def blows(self, since_days: int) -> list[Blow]:
-        """The blows against this side and its friends that it knows of, of the last days."""
-        horizon = self.day - since_days
-        return [b for b in self._me.beliefs.blows if b.day > horizon]
+        """The blows against this side and its friends that it knows of, of the last days:
+        kept while no blow is added (the red lines ask for the same few spans again and again;
+        a blow learnt during the umpire's phase, before a militia's consent, counts at once)."""
+        blows = self._me.beliefs.blows
+        key = ("blows", since_days, len(blows))
+        if key not in self.memo:
+            horizon = self.day - since_days
+            self.memo[key] = [b for b in blows if b.day > horizon]  # type: ignore[assignment]
+        return self.memo[key]  # type: ignore[return-value]
 
     def lane_risk(self, lane: str) -> float:
         return float(1.0 - math.exp(-self._me.beliefs.lane_trouble.get(lane, 0.0)))

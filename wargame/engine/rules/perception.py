@@ -177,8 +177,8 @@ def _move(row: np.ndarray, index: int, goal: float, rate: float) -> None:
 
 def deliver_pending(model: World) -> None:
     """Hand over the incidents whose news arrives today."""
-    news = model.news
-    due = [(o, h) for o, h in news.pending if h.learned_on <= model.day]
-    news.pending = [(o, h) for o, h in news.pending if h.learned_on > model.day]
+    news, today = model.news, model.day
+    due = [(o, h) for o, h in news.pending if h.learned_on <= today]
+    news.pending = [(o, h) for o, h in news.pending if h.learned_on > today]
     for observer, heard in due:
         learn(model, observer, heard)
