@@ -78,6 +78,16 @@ def test_unknown_key_is_named_with_a_suggestion(scenario_file):
         ('[sites.al_asad]\nplace = "Atlantis"\n', "sites.al_asad.place", "unknown place"),
         ("[map]\nresolution_deg = 0.5\n", "map.resolution_deg", "0.25"),
         (
+            "[policies.iraq.withdrawal.usa]\nsteps = 1\nday = -10\n",
+            "policies.iraq.withdrawal.usa",
+            "did you mean 'us'",
+        ),
+        (
+            "[policies.iraq.withdrawal.uk]\nsteps = 2\nday = -10\n",
+            "policies.iraq.withdrawal.uk.steps",
+            "starts tabled",
+        ),
+        (
             '[actors.iran]\nresolve = { value = 0.5, source = "nobody" }\n',
             "actors.iran.resolve",
             "not in [references]",

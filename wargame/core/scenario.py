@@ -451,6 +451,13 @@ def check_references(spec: Scenario) -> list[tuple[str, str]]:
             need(f"policies.{aid}.interdiction[{i}]", country, geo.countries[1:], "country")
         if policy.sanctions is not None:
             need_other(f"policies.{aid}.sanctions.target", policy.sanctions.target, aid)
+        for guest, bill in policy.withdrawal.items():
+            key = f"policies.{aid}.withdrawal.{guest}"
+            need_other(key, guest, aid)
+            if bill.steps >= spec.rules.sovereignty.max_steps:
+                problems.append(
+                    (f"{key}.steps", "a bill starts tabled, below rules.sovereignty.max_steps")
+                )
     for lane, owners in spec.rules.sabotage.tanker_owners.items():
         for owner in owners:
             need(f"rules.sabotage.tanker_owners.{lane}.{owner}", owner, actors, "actor")

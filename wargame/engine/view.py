@@ -76,6 +76,7 @@ class SideView:
             for s in model.site_list
         }
         self._reaching: dict[str, list[str]] = {}  # the adversaries that reach a country
+        self._hosts: dict[str | None, list[str]] | None = None
         self._epoch = -1
         self.refresh()
 
@@ -181,11 +182,11 @@ class SideView:
     def bill_against(self, country: str) -> float:
         """How far the host of a country has gone with a bill against this side's forces there
         (0: none, 1: passed): parliaments debate in public."""
-        key = ("bill", country)
-        if key not in self.memo:
-            hosts = [a for a in self._specs if self._model.home_country(a) == country]
-            self.memo[key] = max((self.bill(h, self.aid) for h in hosts), default=0.0)
-        return self.memo[key]
+        if self._hosts is None:  # who is at home where never changes
+            self._hosts = {}
+            for aid in self._specs:
+                self._hosts.setdefault(self._model.home_country(aid), []).append(aid)
+        return max((self.bill(h, self.aid) for h in self._hosts.get(country, ())), default=0.0)
 
     def bill(self, host: str, guest: str) -> float:
         """How far a host's bill against a side's forces has gone (0: none, 1: passed)."""
