@@ -12,6 +12,10 @@ Prints, in one run:
 - CPU ms per day with more moving units (extra tanker sailings launched every day), with the
   average number of units afloat, as ratios to the plain scenario;
 - CPU ms per day on the 0.125-degree map (4x the cells), as a ratio to the 0.25-degree map.
+- CPU seconds of ``wargame --help``, ``wargame scenarios`` and ``wargame validate may2019``,
+  each in a fresh interpreter as a user starts it (bytecode cached), the median of 5 (target
+  for ``validate``: at most 0.5 s; tests/test_layout.py checks that none imports Mesa, pandas
+  or pyarrow).
 Earlier targets (issue "The world and the turn engine"): 365 days in at most 0.25 s; cost
 growing at most linearly with moving units; at most 1.2x on the map with 4x the cells.
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -145,6 +150,24 @@ def against(rev: str, seeds: int, rounds: int = 3) -> tuple[float, float]:
     return statistics.median(new_ms), statistics.median(old_ms)
 
 
+QUICK = (["--help"], ["scenarios"], ["validate", "may2019"])
+WARGAME = [str(Path(sys.executable).parent / "wargame")]  # the command a user runs
+
+
+def start_cpu_s(command: list[str], times: int = 5) -> float:
+    """Median CPU seconds (user and system) of a command in a fresh interpreter, after a first
+    run that leaves its bytecode cached, as it is on a user's machine after the first start."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*WARGAME, *command], env=env, capture_output=True, check=True, cwd=REPO)
+    spent = []
+    for _ in range(times):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([*WARGAME, *command], env=env, capture_output=True, check=True, cwd=REPO)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(spent)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -175,6 +198,11 @@ def main() -> None:
         f"map with 4x the cells (0.125 deg): {fine:.3f} ms/day, "
         f"{fine / day_ms:.2f}x the 0.25-degree map (target <= 1.2x)"
     )
+
+    print("start, CPU s in a fresh interpreter (median of 5):")
+    for command in QUICK:
+        target = " (target <= 0.5)" if command[0] == "validate" else ""
+        print(f"  wargame {' '.join(command)}: {start_cpu_s(command):.2f} s{target}")
 
     print("moving units (extra sailings a day -> units afloat, cost):")
     base_ms, base_units = with_extra_units(0, args.seeds)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 Cell = tuple[int, int]
 EARTH_RADIUS_KM = 6371.0
@@ -49,12 +51,23 @@ class Geography:
     lat_min: float
     nx: int
     ny: int
-    country: np.ndarray  # uint8 [x, y]: 0 is sea, k is countries[k]
     countries: tuple[str, ...]  # index 0 is "sea"
     places: dict[str, Place]
     corridor: Path
     lanes: dict[str, Path]
     provenance: str
+    raster: str  # the file of the country raster, beside the map's description
+
+    @cached_property
+    def country(self) -> np.ndarray:
+        """uint8 [x, y]: 0 is sea, k is countries[k]. Read when first asked for, so that
+        checking a scenario against the map's places needs no numpy (``wargame validate``)."""
+        import numpy as np
+
+        with (resources.files("wargame.maps") / self.raster).open("rb") as fh:
+            country = np.load(fh)["country"]
+        country.setflags(write=False)
+        return country
 
     @property
     def lon_max(self) -> float:
@@ -92,11 +105,15 @@ class Geography:
 
     def path_km(self, path: Path) -> np.ndarray:
         """Cumulative distance along a path, km, one entry per cell (0 at the start)."""
+        import numpy as np
+
         steps = [self.km_between(a, b) for a, b in zip(path.cells, path.cells[1:], strict=False)]
         return np.concatenate([[0.0], np.cumsum(steps)])
 
     def distance_field_km(self, lat: float, lon: float) -> np.ndarray:
         """Great-circle distance from a point to every cell centre, km, shape (nx, ny)."""
+        import numpy as np
+
         lons = self.lon_min + (np.arange(self.nx) + 0.5) * self.resolution_deg
         lats = self.lat_min + (np.arange(self.ny) + 0.5) * self.resolution_deg
         p1, p2 = math.radians(lat), np.radians(lats)[None, :]
@@ -120,9 +137,6 @@ def load_geography(resolution_deg: float = 0.25) -> Geography:
     folder = resources.files("wargame.maps")
     stem = f"grid_{resolution_deg}deg"
     meta = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
-    with (folder / f"{stem}.npz").open("rb") as fh:
-        country = np.load(fh)["country"]
-    country.setflags(write=False)
     names = ["sea"] + [""] * len(meta["countries"])
     for entry in meta["countries"]:
         names[entry["id"]] = entry["name"]
@@ -138,10 +152,10 @@ def load_geography(resolution_deg: float = 0.25) -> Geography:
         lat_min=meta["lat_min"],
         nx=meta["nx"],
         ny=meta["ny"],
-        country=country,
         countries=tuple(names),
         places=places,
         corridor=_path(meta["corridor"]),
         lanes={name: _path(lane) for name, lane in meta["lanes"].items()},
         provenance=meta["provenance"],
+        raster=f"{stem}.npz",
     )

@@ -6,8 +6,6 @@ inside the run) are checked by ``wargame.core.scenario.check_references`` after 
 The meaning of each parameter is in docs/model.md; where it comes from is in the scenario file.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
