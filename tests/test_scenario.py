@@ -150,6 +150,18 @@ def test_overrides_change_values_and_record_their_source():
     assert loaded.sha256 != load_scenario("may2019").sha256
 
 
+def test_a_file_is_read_anew_when_it_changes_and_no_load_sees_another_s_overrides(
+    scenario_file,
+):
+    """Parsed files are kept for the next load (a sensitivity design loads once per point),
+    but an edit of the same size within the same tick is seen, and overrides stay their own."""
+    path = scenario_file('[scenario]\nextends = "may2019"\ndays = 30\n')
+    assert load_scenario(path, {"actors.iran.resolve": 0.9}).spec.actors["iran"].resolve == 0.9
+    assert load_scenario(path).spec.actors["iran"].resolve != 0.9
+    path.write_text('[scenario]\nextends = "may2019"\ndays = 40\n', encoding="utf-8")
+    assert load_scenario(path).spec.scenario.days == 40
+
+
 def test_an_unknown_override_key_is_refused_by_name():
     lines = errors_of("may2019", {"actors.iran.resolvee": 0.9})
     assert lines == ["--set actors.iran.resolvee: unknown key; did you mean 'resolve'?"]

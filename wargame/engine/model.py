@@ -32,7 +32,7 @@ from wargame.engine import umpire
 from wargame.engine.grid import build_grid
 from wargame.engine.legal import candidates, legal_orders
 from wargame.engine.policy import ComputerPolicy, Policy
-from wargame.engine.record import Record
+from wargame.engine.record import DailyCollector, Record
 from wargame.engine.rules import (
     diplomacy,
     economy,
@@ -153,7 +153,7 @@ class WargameModel(mesa.Model):
         self._tension_start = self.key_tension()  # on the start date, history included
         self.ladder.update(0)
         self.posture_log.note(self)
-        self.datacollector = mesa.DataCollector(model_reporters=self.record.reporters())
+        self.datacollector = DailyCollector(model_reporters=self.record.reporters())
         self.datacollector.collect(self)
 
     # ----- time -----

@@ -94,7 +94,7 @@ def target_pain(rules: EconomyRules, eco: Economy) -> float:
         share * (1.0 - rules.sector_sanction_cut * level) for share, level in others
     )
     whole = 1.0 + sum(share for share, _ in others)
-    return float(np.clip(1.0 - revenue / whole, 0.0, 1.0))
+    return float(min(max(1.0 - revenue / whole, 0.0), 1.0))
 
 
 def change_sanctions(model: World, order: Order, rng: np.random.Generator) -> Event:

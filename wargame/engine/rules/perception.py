@@ -58,7 +58,7 @@ def attribute(
     p_right = 1.0 - doer.spec.deniability * (1.0 - observer.spec.intel)
     noise = model.spec.rules.perception.confidence_noise
     right = rng.random() < p_right
-    confidence = float(np.clip(rng.normal(p_right, noise), 0.05, 0.99))
+    confidence = min(max(float(rng.normal(p_right, noise)), 0.05), 0.99)
     where = event.details.get("lane") or model.geo.country_of(event.cell) or ""
     others = [s for s in suspects(model, doer, where) if s != observer.aid]  # it knows its hand
     if right or not others:
