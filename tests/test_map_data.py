@@ -233,3 +233,18 @@ def test_provenance(res: str) -> None:
     for needle in ("Natural Earth 4.1.0", "1:50m", "world-atlas@2.0.2", "public domain"):
         assert needle in text
     assert f"python maps/build.py --resolution {res}" in text
+
+
+def test_the_map_keeps_its_distances_read_only() -> None:
+    """Every model built on a map shares its distances (a batch builds thousands), so none may
+    change them; the first model's are the next one's, and they are right."""
+    from wargame.core.geography import load_geography
+
+    geo = load_geography(0.25)
+    field = geo.distance_field_km(33.3, 44.4)
+    assert field is geo.distance_field_km(33.3, 44.4) and not field.flags.writeable
+    cell = geo.cell_of(33.3, 44.4)
+    assert field[cell] < 0.25 * 111 and field.max() > 1000
+    km = geo.path_km(geo.corridor)
+    assert km is geo.path_km(geo.corridor) and not km.flags.writeable
+    assert km[0] == 0.0 and np.all(np.diff(km) > 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 Cell = tuple[int, int]
 EARTH_RADIUS_KM = 6371.0
 RESOLUTIONS = (0.25, 0.125)
+KNOWN_KEPT = 64  # distances a map keeps (a sweep over places must not grow it for ever)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class Geography:
     lanes: dict[str, Path]
     provenance: str
     raster: str  # the file of the country raster, beside the map's description
+    # Distances asked for again by every model built on the map, read-only: a batch builds
+    # thousands, and these were two fifths of building one.
+    _known: dict[tuple, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def country(self) -> np.ndarray:
@@ -107,11 +111,27 @@ class Geography:
         """Cumulative distance along a path, km, one entry per cell (0 at the start)."""
         import numpy as np
 
-        steps = [self.km_between(a, b) for a, b in zip(path.cells, path.cells[1:], strict=False)]
-        return np.concatenate([[0.0], np.cumsum(steps)])
+        key = ("path", path.cells)
+        if key not in self._known:
+            self._make_room()
+            pairs = zip(path.cells, path.cells[1:], strict=False)
+            km = np.concatenate([[0.0], np.cumsum([self.km_between(a, b) for a, b in pairs])])
+            self._known[key] = _read_only(km)
+        return self._known[key]
 
     def distance_field_km(self, lat: float, lon: float) -> np.ndarray:
         """Great-circle distance from a point to every cell centre, km, shape (nx, ny)."""
+        key = ("field", lat, lon)
+        if key not in self._known:
+            self._make_room()
+            self._known[key] = _read_only(self._distance_field_km(lat, lon))
+        return self._known[key]
+
+    def _make_room(self) -> None:
+        if len(self._known) >= KNOWN_KEPT:
+            self._known.clear()
+
+    def _distance_field_km(self, lat: float, lon: float) -> np.ndarray:
         import numpy as np
 
         lons = self.lon_min + (np.arange(self.nx) + 0.5) * self.resolution_deg
@@ -120,6 +140,11 @@ class Geography:
         dl = np.radians(lons - lon)[:, None]
         h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
 
 
 def _path(data: dict) -> Path:
