@@ -214,3 +214,8 @@ def test_every_incident_kind_is_told_in_words() -> None:
     for name, kind in INCIDENTS.items():
         assert kind.what and kind.name == name
         assert not (kind.covert and kind.hostile), name
+
+
+def test_every_legality_check_is_of_an_order_kind() -> None:
+    """A check under a misspelt kind would leave the kind always legal, silently."""
+    assert set(legal.CHECKS) <= set(CATALOGUE)

@@ -9,7 +9,7 @@ check on the current state (``allowed``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from wargame.core.orders import BASES, CATALOGUE, SECTORS, SITE_ATTACKS, Order, Target
@@ -126,82 +126,101 @@ def candidates(model: WargameModel, actor: Actor) -> list[Order]:
     return orders
 
 
+def _site_standing(model: WargameModel, actor: Actor, order: Order) -> bool:
+    """An attack needs a target: not an oil facility wholly offline, nor a base vacated."""
+    site = model.sites[order.target or ""]
+    if site.vacated:
+        return False
+    return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
+
+
+def _ship_in_lane(model: WargameModel, actor: Actor, order: Order) -> bool:
+    """An act against shipping needs an adversary's ship in the lane."""
+    owners = model.shipping.owners.get(order.target or "", frozenset())
+    return bool(owners & set(actor.spec.adversaries))
+
+
+def _sanctions(model: WargameModel, actor: Actor, order: Order) -> bool:
+    tighten, target = order.kind == "tighten_sanctions", order.target or ""
+    if target == "waivers":
+        return model.economy.waivers == tighten
+    level = model.economy.level(target)
+    return level < 1.0 if tighten else level > 0.0
+
+
+def _nuclear_step(model: WargameModel, actor: Actor, order: Order) -> bool:
+    rules, taken = model.spec.rules.diplomacy, model.nuclear.steps.get(actor.aid, 0)
+    last = model.nuclear.last_day.get(actor.aid)
+    due = last is None or model.turn - last >= rules.nuclear_step_days
+    return taken < rules.nuclear_max_steps and due
+
+
+def _bill(model: WargameModel, actor: Actor, order: Order) -> bool:
+    """At parliament's pace, until the foreign forces have left."""
+    rules, bills = model.spec.rules.sovereignty, model.withdrawal
+    target = order.target or ""
+    key = (actor.aid, target)
+    if (target, model.home_country(actor.aid)) in bills.expelled:
+        return False
+    steps, last = bills.steps.get(key, 0), bills.last_day.get(key)
+    if last is not None and model.turn - last < rules.step_days:
+        return False
+    return steps > 0 if order.kind == "drop_withdrawal" else steps < rules.max_steps
+
+
+def _escort(model: WargameModel, actor: Actor, order: Order) -> bool:
+    return order.target not in actor.escorts and any(
+        f.in_theatre and f.kind in ESCORT_FORCES and f.owner == actor.aid
+        for f in model.forces.values()
+    )
+
+
+Check = Callable[["WargameModel", "Actor", Order], bool]
+
+# What makes an order legal today, by kind; a kind not here is legal whenever it is a candidate.
+# A table, not a chain of cases: a side's legal orders are asked for every day.
+CHECKS: dict[str, Check] = {
+    "raise_posture": lambda m, a, o: a.posture[o.target] < TOP,
+    "lower_posture": lambda m, a, o: a.posture[o.target] > 0,
+    "evacuate": lambda m, a, o: not m.sites[o.target].evacuated,
+    "return_staff": lambda m, a, o: m.sites[o.target].evacuated,
+    "deploy": lambda m, a, o: not m.forces[o.target].deployed and not m.forces[o.target].arrives_on,
+    "withdraw": lambda m, a, o: m.forces[o.target].deployed or bool(m.forces[o.target].arrives_on),
+    "escort": _escort,
+    "end_escort": lambda m, a, o: o.target in a.escorts,
+    "tighten_sanctions": _sanctions,
+    "ease_sanctions": _sanctions,
+    "mediate": lambda m, a, o: not m.talks.open(o.target.split(":")[0], m.turn),
+    "nuclear_step": _nuclear_step,
+    "nuclear_return": lambda m, a, o: m.nuclear.steps.get(a.aid, 0) > 0,
+    "press_withdrawal": _bill,
+    "drop_withdrawal": _bill,
+    "threaten_closure": lambda m, a, o: m.economy.closure_until < m.turn,
+    "close_strait": lambda m, a, o: m.economy.closure_until < m.turn,
+    "isr_surge": lambda m, a, o: a.isr_surge_until < m.turn,
+    # not where the side's forces had to leave
+    "authorise_interdiction": lambda m, a, o: (
+        o.target not in a.interdiction and (a.aid, o.target) not in m.withdrawal.expelled
+    ),
+    "suspend_interdiction": lambda m, a, o: o.target in a.interdiction,
+    "send_convoy": lambda m, a, o: m.convoy_count < m.spec.rules.interdiction.max_convoys,
+    "coordinate": lambda m, a, o: m.actors[o.target].coordination < 0.95,
+    "restrain": lambda m, a, o: m.actors[o.target].restrained_until < m.turn,
+    **dict.fromkeys(SHIPPING_ACTS, _ship_in_lane),
+    **dict.fromkeys(SITE_ATTACKS, _site_standing),
+}
+
+
 def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
     """Whether an order is legal today."""
-    target = order.target or ""
-    if order.kind in SITE_ATTACKS:  # no target: an oil facility wholly offline, a base vacated
-        site = model.sites[target]
-        if site.vacated:
-            return False
-        return not site.is_oil or site.offline_mbd < site.spec.capacity_mbd
-    if order.kind in SHIPPING_ACTS:  # an act against shipping needs a ship
-        owners = model.shipping.owners.get(target, frozenset())
-        return bool(owners & set(actor.spec.adversaries))
-    match order.kind:
-        case "raise_posture":
-            return actor.posture[target] < TOP
-        case "lower_posture":
-            return actor.posture[target] > 0
-        case "evacuate" | "return_staff":
-            return model.sites[target].evacuated == (order.kind == "return_staff")
-        case "deploy":
-            force = model.forces[target]
-            return not force.deployed and not force.arrives_on
-        case "withdraw":
-            force = model.forces[target]
-            return force.deployed or bool(force.arrives_on)
-        case "escort":
-            return target not in actor.escorts and any(
-                f.in_theatre and f.kind in ESCORT_FORCES and f.owner == actor.aid
-                for f in model.forces.values()
-            )
-        case "end_escort":
-            return target in actor.escorts
-        case "tighten_sanctions" | "ease_sanctions":
-            tighten = order.kind == "tighten_sanctions"
-            if target == "waivers":
-                return model.economy.waivers == tighten
-            level = model.economy.level(target)
-            return level < 1.0 if tighten else level > 0.0
-        case "mediate":
-            return not model.talks.open(target.split(":")[0], model.turn)
-        case "nuclear_step":
-            rules, taken = model.spec.rules.diplomacy, model.nuclear.steps.get(actor.aid, 0)
-            last = model.nuclear.last_day.get(actor.aid)
-            due = last is None or model.turn - last >= rules.nuclear_step_days
-            return taken < rules.nuclear_max_steps and due
-        case "nuclear_return":
-            return model.nuclear.steps.get(actor.aid, 0) > 0
-        case "press_withdrawal" | "drop_withdrawal":  # at parliament's pace, until they left
-            rules, bills, key = model.spec.rules.sovereignty, model.withdrawal, (actor.aid, target)
-            if (target, model.home_country(actor.aid)) in bills.expelled:
-                return False
-            steps, last = bills.steps.get(key, 0), bills.last_day.get(key)
-            if last is not None and model.turn - last < rules.step_days:
-                return False
-            return steps > 0 if order.kind == "drop_withdrawal" else steps < rules.max_steps
-        case "threaten_closure" | "close_strait":
-            return model.economy.closure_until < model.turn
-        case "isr_surge":
-            return actor.isr_surge_until < model.turn
-        case "authorise_interdiction":  # not where the side's forces had to leave
-            return (
-                target not in actor.interdiction
-                and (actor.aid, target) not in model.withdrawal.expelled
-            )
-        case "suspend_interdiction":
-            return target in actor.interdiction
-        case "send_convoy":
-            return model.convoy_count < model.spec.rules.interdiction.max_convoys
-        case "coordinate":
-            return model.actors[target].coordination < 0.95
-        case "restrain":
-            return model.actors[target].restrained_until < model.turn
-        case _:
-            return True
+    check = CHECKS.get(order.kind)
+    return check is None or check(model, actor, order)
 
 
 def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
     """Everything this side may order today; ``hold`` is always first (and always legal)."""
     orders = model.candidates[actor.aid]
-    return [orders[0]] + [o for o in orders[1:] if allowed(model, actor, o)]
+    checks = CHECKS
+    return [orders[0]] + [
+        o for o in orders[1:] if (c := checks.get(o.kind)) is None or c(model, actor, o)
+    ]
