@@ -41,9 +41,12 @@ from pathlib import Path
 
 from mesa.examples.advanced.wolf_sheep.model import WolfSheep, WolfSheepScenario
 
+from agents.actors import Actor
 from agents.units import Tanker
 from wargame.core.scenario import load_scenario
+from wargame.engine import model as engine_model
 from wargame.engine.model import WargameModel
+from wargame.engine.policy import ComputerPolicy
 
 
 def ms_per_day(overrides: dict, seeds: int, days: int = 365) -> tuple[float, float]:
@@ -58,6 +61,64 @@ def ms_per_day(overrides: dict, seeds: int, days: int = 365) -> tuple[float, flo
         runs.append(time.process_time() - start)
     whole = statistics.median(runs)
     return 1000 * whole / days, 1000 * whole
+
+
+PHASES = {  # what each phase of a day is, as the functions that make it up
+    "players": (Actor, "decide"),  # its view brought up to date, and its choice
+    "legality": (engine_model, "legal_orders"),
+    "movement": (WargameModel, "_move"),
+    "umpire": (WargameModel, "_adjudicate"),
+    "consequences": (WargameModel, "_consequences"),
+}
+
+
+def phases(seeds: int, days: int = 365) -> tuple[float, dict[str, float]]:
+    """CPU ms per day of may2019 with each phase's CPU counted apart (``PHASES``, and the
+    record's collection), as shares of the day; counting adds a little to each."""
+    spent: dict[str, float] = dict.fromkeys([*PHASES, "record"], 0.0)
+
+    def counted(name: str, fn):
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - start
+
+        return wrapper
+
+    originals = {name: getattr(owner, attr) for name, (owner, attr) in PHASES.items()}
+    for name, (owner, attr) in PHASES.items():
+        setattr(owner, attr, counted(name, originals[name]))
+    try:
+        loaded, whole = load_scenario("may2019", {"scenario.days": days}), 0.0
+        for seed in range(1, seeds + 1):
+            model = WargameModel(loaded, seed=seed)
+            model.datacollector.collect = counted("record", model.datacollector.collect)
+            gc.collect()
+            start = time.process_time()
+            model.run()
+            whole += time.process_time() - start
+    finally:
+        for name, (owner, attr) in PHASES.items():
+            setattr(owner, attr, originals[name])
+    return 1000 * whole / (seeds * days), {name: t / whole for name, t in spent.items()}
+
+
+def holding_ms_per_day(seeds: int, days: int = 365) -> float:
+    """CPU ms per day of may2019 when every computer player only holds (drawing from its
+    stream as it would): what the engine costs without the players' decisions."""
+    decide = ComputerPolicy.decide
+
+    def hold(self: ComputerPolicy, view: object, options: object) -> list:
+        self.rng.random()  # the draw of its pick
+        return []
+
+    ComputerPolicy.decide = hold
+    try:
+        return ms_per_day({}, seeds, days)[0]
+    finally:
+        ComputerPolicy.decide = decide
 
 
 def wolf_sheep_ms_per_step(seeds: int, steps: int = 25) -> float:
@@ -197,6 +258,16 @@ def main() -> None:
     print(
         f"map with 4x the cells (0.125 deg): {fine:.3f} ms/day, "
         f"{fine / day_ms:.2f}x the 0.25-degree map (target <= 1.2x)"
+    )
+
+    counted_ms, shares = phases(args.seeds)
+    print(f"where a day goes ({counted_ms:.3f} CPU ms a day with each phase counted):")
+    shares["the rest (the day's loop, Mesa's clock, the counting)"] = 1 - sum(shares.values())
+    print("  " + ", ".join(f"{name} {share:.0%}" for name, share in shares.items()))
+    held = holding_ms_per_day(args.seeds)
+    print(
+        f"  with every player only holding: {held:.3f} CPU ms a day "
+        f"({held / day_ms:.2f} of a day with the players deciding)"
     )
 
     print("start, CPU s in a fresh interpreter (median of 5):")
