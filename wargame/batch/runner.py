@@ -28,7 +28,7 @@ from concurrent.futures import (
 )
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from tqdm import tqdm
 
 from wargame.batch import store as batch_store
 from wargame.batch.design import SAMPLED, Plan, Run, given_by_flag
+from wargame.batch.metrics import parse_metric
 from wargame.batch.progress import Progress
 from wargame.batch.summary import days_text, design_text, render
 from wargame.core import atomic
@@ -59,10 +60,25 @@ PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is
 @dataclass(frozen=True)
 class Schemas:
     """The schemas of a batch's tables, fixed before its first run, so that every part of a
-    table has the same one and a reader need not reconcile them."""
+    table has the same one and a reader need not reconcile them; and the columns of the runs
+    table that the batch process keeps for its summary (``kept``)."""
 
     runs: pa.Schema
     daily: pa.Schema
+    kept: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, tuple[str, ...]]]:
+        # Sent with every block: as Arrow's bytes a copy, not hundreds of pickled fields
+        # (about 1.8 CPU ms a block in the batch process).
+        runs, daily = (s.serialize().to_pybytes() for s in (self.runs, self.daily))
+        return _schemas, (runs, daily, self.kept)
+
+
+@lru_cache(maxsize=4)  # a Dask worker may serve several batches
+def _schemas(runs: bytes, daily: bytes, kept: tuple[str, ...]) -> Schemas:
+    """Schemas from their bytes, read once in a worker for the whole batch."""
+    read = pa.ipc.read_schema
+    return Schemas(read(pa.py_buffer(runs)), read(pa.py_buffer(daily)), kept)
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,7 @@ def run_block(task: Task) -> batch_store.BlockResult:
         failed=sum(row["error"] is not None for row in rows),
         runs=batch_store.parquet_bytes(table),
         daily=batch_store.parquet_bytes(pa.concat_tables(daily)) if daily else None,
-        rows=table,
+        rows=batch_store.ipc_bytes(table.select(task.schemas.kept)),
     )
 
 
@@ -195,9 +211,12 @@ def complete_batch(
     resume: bool = False,
     workers: int | None = None,
     scheduler: str | None = None,
+    keep: tuple[str, ...] = (),
 ) -> tuple[Path, dict[str, Any], pd.DataFrame] | None:
     """Run (or complete) a batch: its folder, manifest and runs table; None, said on stderr,
-    when its workers failed (the finished runs are kept for --resume)."""
+    when its workers failed (the finished runs are kept for --resume). The table of a batch
+    run here holds the columns its summary and analysis read, and those named with a prefix
+    in ``keep`` (the rest are in its folder)."""
     if workers is not None and workers > MAX_WORKERS:
         raise UsageError(f"--workers {workers}: at most {MAX_WORKERS} local processes")
     folder = Path(out or f"runs/batch_{plan.name}")
@@ -205,14 +224,18 @@ def complete_batch(
     manifest = plan.manifest()
     if resume:
         batch_store.check_manifest(folder, manifest)
-    complete = resume and batch_store.is_complete(folder)
+    if resume and batch_store.is_complete(folder):
+        runs = batch_store.read_runs(folder).to_pandas()
+        batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
+        return folder, manifest, runs
     done: set[int] = set()
-    if resume and not complete:
+    if resume:
         done, dropped = batch_store.finished_blocks(folder)
         for line in dropped:
             print(f"warning: {line}", file=sys.stderr)
-    todo = [] if complete else [b for b in range(_blocks(plan)) if b not in done]
-    gathered = batch_store.Gathered()
+    todo = [b for b in range(_blocks(plan)) if b not in done]
+    schemas = batch_schemas(plan, keep)
+    gathered = batch_store.Gathered(schemas.runs, schemas.kept)
     broken = None
     if todo:
         with open_executor(len(todo), workers, scheduler) as pool:
@@ -220,7 +243,7 @@ def complete_batch(
                 batch_store.write_manifest(output_folder(folder), manifest)
             done_before = plan.total - _runs_in(plan, todo)
             print(_start_line(plan, manifest, folder, pool.where, done_before), file=sys.stderr)
-            broken = execute(plan, folder, pool, todo, gathered)
+            broken = execute(plan, folder, pool, todo, gathered, schemas)
     if broken:
         print(
             f"error: {broken}; finished runs are kept in {folder}: complete the batch with the "
@@ -228,12 +251,9 @@ def complete_batch(
             file=sys.stderr,
         )
         return None
-    if complete:
-        runs = batch_store.read_runs(folder).to_pandas()
-    else:
-        gathered.add_finished(folder, done)
-        runs = gathered.table().to_pandas()
-        finish(plan, folder, runs)
+    gathered.add_finished(folder, done)
+    runs = gathered.table().to_pandas()
+    finish(plan, folder, runs)
     batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     return folder, manifest, runs
 
@@ -479,12 +499,17 @@ def _why(exc: BaseException) -> str:
 
 
 def execute(
-    plan: Plan, folder: Path, workers: Workers, todo: list[int], gathered: batch_store.Gathered
+    plan: Plan,
+    folder: Path,
+    workers: Workers,
+    todo: list[int],
+    gathered: batch_store.Gathered,
+    schemas: Schemas,
 ) -> str | None:
     """Run the blocks, writing each as it finishes and gathering its rows; return why the
     executor failed, if it did."""
     queue = iter(todo)
-    points, schemas = len(plan.design_points), batch_schemas(plan)
+    points = len(plan.design_points)
     futures: dict[Future[batch_store.BlockResult], int] = {}
     broken: str | None = None
     progress = Progress(plan.total, plan.name, initial=plan.total - _runs_in(plan, todo))
@@ -513,7 +538,7 @@ def execute(
                     broken = broken or workers.failure(exc)
                     continue
                 batch_store.write_block(folder, block, result)
-                gathered.add(result.rows)
+                gathered.add(batch_store.ipc_table(result.rows))
                 progress.update(len(_block_runs(plan, block)), result.failed)
     except KeyboardInterrupt:
         print(
@@ -527,7 +552,7 @@ def execute(
     return broken
 
 
-def batch_schemas(plan: Plan) -> Schemas:
+def batch_schemas(plan: Plan, keep: tuple[str, ...] = ()) -> Schemas:
     """The schemas of the batch's tables, from a model of the scenario at its start: its daily
     columns, and its summary's fields beside the keys' values as the design gives them."""
     from wargame.engine.model import WargameModel
@@ -535,7 +560,41 @@ def batch_schemas(plan: Plan) -> Schemas:
     params = {key: [point[key] for point in plan.design_points] for key in plan.design_points[0]}
     start = WargameModel(_load(plan.scenario, plan.overrides, None), seed=plan.seed)
     summary = batch_store.flatten(start.record.summary())
-    return Schemas(batch_store.runs_schema(params, summary), daily_table(start.record, 0).schema)
+    runs = batch_store.runs_schema(params, summary)
+    return Schemas(runs, daily_table(start.record, 0).schema, kept_columns(plan, runs, keep))
+
+
+# The runs table's columns that the summary (summary.render), the analysis (sensitivity.py),
+# and the checks of a finished batch read, besides the keys' values and the --metric columns.
+SUMMARY_COLUMNS = frozenset(
+    {
+        "run",
+        "point",
+        "rep",
+        "seed",
+        "error",
+        "days",
+        "outcome",
+        "peak_rung",
+        "peak_day",
+        "direct_exchange_day",
+        "direct_exchange_by",
+        "oil_offline_max_mbd",
+        "hormuz_flow_min_mbd",
+        "oil_price_max_usd",
+    }
+)
+SUMMARY_PREFIXES = ("casualties.", "convoys.")
+
+
+def kept_columns(plan: Plan, schema: pa.Schema, keep: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of the runs table that the batch process keeps in memory, of the hundreds
+    of a run's row (each side's incidents...): at 100,000 runs all of them would take about
+    0.2 GiB, and several times that as a pandas table."""
+    wanted = SUMMARY_COLUMNS | set(plan.design_points[0])
+    wanted |= {parse_metric(text).column for text in plan.metrics}
+    prefixes = SUMMARY_PREFIXES + keep
+    return tuple(name for name in schema.names if name in wanted or name.startswith(prefixes))
 
 
 def finish(plan: Plan, folder: Path, runs: pd.DataFrame) -> None:
