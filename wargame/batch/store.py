@@ -12,8 +12,9 @@ in run order (the parts are named in block order). Every part of a table has the
 fixed before the first run (``runs_schema``), so a reader need not look at every part. A block's
 parts are written as the block arrives, daily first; a block counts as finished once its runs
 part exists. Nothing is consolidated or read back at the end (the batch's summary comes from
-the runs' rows gathered in memory as the blocks arrive), so finishing a batch of 100,000 runs
-writes what finishing one of 10 does, and a resumed batch gives the same parts as a clean one.
+the columns of the runs' rows it reads, gathered in memory as the blocks arrive), so finishing
+a batch of 100,000 runs writes what finishing one of 10 does, and a resumed batch gives the
+same parts as a clean one.
 """
 
 from __future__ import annotations
