@@ -4,8 +4,9 @@ The batch runs in this process (its parent, as the ``wargame batch`` command wou
 local worker processes or on a real Dask cluster this script starts (``dask scheduler`` and two
 ``dask worker --nthreads 1 --no-nanny``). CPU time is counted with ``getrusage`` for this
 process and its local workers, and with psutil for the Dask processes; memory is the sum of
-the resident sets of the parent and every worker (and the scheduler), sampled every 100 ms
-in a thread whose own CPU time is not counted as the parent's.
+the resident sets of the parent and every worker (and the scheduler), each process counted
+once, sampled every 100 ms in a thread whose own CPU time is not counted as the parent's; each
+process's share at the peak is printed too.
 The parent's one-off imports (the engine, Dask's client: about 2 CPU seconds) are made before
 measuring, so that the parent's figures are what grows with the runs; the workers' figures
 include theirs.
@@ -43,6 +44,7 @@ import psutil
 from wargame.cli import main as wargame
 
 GIB = 1024**3
+DASK_NAMES = ["scheduler", "dask worker 1", "dask worker 2"]  # as dask_cluster starts them
 BIN = Path(sys.executable).parent
 
 
@@ -53,31 +55,39 @@ class Measure:
     parent_cpu_s: float
     workers_cpu_s: float
     peak_bytes: int
+    parts: dict[str, int]  # each process's resident set at the peak
 
     def line(self) -> str:
         return (
             f"{self.runs} runs: parent {1000 * self.parent_cpu_s / self.runs:.3f} CPU ms/run "
             f"(target <= 1), workers {1000 * self.workers_cpu_s / self.runs:.1f} CPU ms/run, "
             f"{self.wall_s:.0f} s wall, peak memory {self.peak_bytes / GIB:.2f} GiB "
-            "(parent plus workers; target < 1 GiB)"
+            "(parent plus workers; target < 1 GiB)\n    at the peak: "
+            + ", ".join(f"{name} {rss / 2**20:.0f} MiB" for name, rss in self.parts.items())
         )
 
 
 class Peak:
-    """The largest total resident set of this process, its children and ``others``, sampled
-    every 100 ms in a thread, and the CPU time that sampling took (not the batch's)."""
+    """The largest total resident set of this process, its children and ``others`` (named by
+    ``names``), each process counted once, sampled every 100 ms in a thread; each process's
+    share of it; and the CPU time that sampling took (not the batch's)."""
 
-    def __init__(self, others: list[psutil.Process]) -> None:
-        self.others, self.bytes, self.cpu_s, self._stop = others, 0, 0.0, threading.Event()
+    def __init__(self, others: list[psutil.Process], names: list[str]) -> None:
+        self.others, self.names = others, names
+        self.bytes, self.parts, self.cpu_s, self._stop = 0, {}, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(0.1):
-            procs = [me, *me.children(recursive=True)]
-            for other in self.others:
-                procs += [other, *_children(other)]
-            self.bytes = max(self.bytes, sum(_rss(p) for p in procs))
+            named = {me.pid: ("parent", me)}
+            for name, other in zip(self.names, self.others, strict=True):
+                named[other.pid] = (name, other)
+            for proc in [*_children(me), *(c for o in self.others for c in _children(o))]:
+                named.setdefault(proc.pid, (f"child {len(named)}", proc))  # a local worker...
+            parts = {name: _rss(proc) for name, proc in named.values()}
+            if sum(parts.values()) > self.bytes:
+                self.bytes, self.parts = sum(parts.values()), parts
         self.cpu_s = time.thread_time()
 
     def __enter__(self) -> Peak:
@@ -131,14 +141,17 @@ def measure(runs: int, days: int, scheduler: str | None, cluster: list[psutil.Pr
             _cpu(cluster),
         )
         start = time.perf_counter()
-        with Peak(cluster) as peak, contextlib.redirect_stdout(io.StringIO()):
+        with (
+            Peak(cluster, DASK_NAMES[: len(cluster)]) as peak,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
             code = wargame(argv)
         wall = time.perf_counter() - start
         if code != 0:
             raise SystemExit(f"batch failed ({code})")
         workers = _rusage(resource.RUSAGE_CHILDREN) - children + _cpu(cluster) - remote
         parent = _rusage(resource.RUSAGE_SELF) - parent - peak.cpu_s
-        return Measure(runs, wall, parent, workers, peak.bytes)
+        return Measure(runs, wall, parent, workers, peak.bytes, peak.parts)
 
 
 @contextlib.contextmanager

@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, batch_cli, run_cli, same_files
 
+from wargame.batch import blocks, sensitivity
 from wargame.batch import runner as batch
-from wargame.batch import sensitivity
 from wargame.batch.design import MORRIS_MEANING, make_plan, run_seed
 from wargame.batch.store import flatten
 from wargame.batch.summary import render
@@ -198,7 +198,7 @@ def threads(blocks, workers=None, scheduler=None):
 def test_a_failing_run_is_recorded_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    real = batch.simulate
+    real = blocks.simulate
     bad = run_seed(1, 3)
 
     def simulate(scenario, overrides, seed, given=None):
@@ -207,7 +207,7 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(
         return real(scenario, overrides, seed, given)
 
     monkeypatch.setattr(batch, "open_executor", threads)
-    monkeypatch.setattr(batch, "simulate", simulate)
+    monkeypatch.setattr(blocks, "simulate", simulate)
     out = tmp_path / "failing"
     code = main(["batch", "may2019", "--runs", "8", "--days", "10", "--out", str(out)])
     assert code == 1
@@ -230,7 +230,7 @@ def test_a_batch_where_every_run_fails_says_so(
         raise ValueError("no way")
 
     monkeypatch.setattr(batch, "open_executor", threads)
-    monkeypatch.setattr(batch, "simulate", simulate)
+    monkeypatch.setattr(blocks, "simulate", simulate)
     out = tmp_path / "hopeless"
     assert main(["batch", "may2019", "--runs", "3", "--days", "5", "--out", str(out)]) == 1
     assert "No run finished" in capsys.readouterr().out
@@ -241,7 +241,7 @@ def test_a_batch_where_every_run_fails_says_so(
 def lose_a_block(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Run a small batch whose executor loses the block of run 5 (exit 1), then let blocks run
     normally again; return the batch's command for a --resume."""
-    real = batch.run_block
+    real = blocks.run_block
 
     def run_block(task):
         if task.runs[0].index == 5:
@@ -249,10 +249,10 @@ def lose_a_block(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(task)
 
     monkeypatch.setattr(batch, "open_executor", threads)
-    monkeypatch.setattr(batch, "run_block", run_block)
+    monkeypatch.setattr(blocks, "run_block", run_block)
     args = ["batch", *SMALL, "--out", str(folder)]
     assert main(args) == 1
-    monkeypatch.setattr(batch, "run_block", real)
+    monkeypatch.setattr(blocks, "run_block", real)
     return args
 
 
@@ -341,13 +341,13 @@ def test_every_bad_value_a_design_draws_is_found_and_named_once_per_key(
 def test_a_run_error_names_the_option_that_gave_its_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = batch.simulate
+    real = blocks.simulate
 
     def simulate(scenario, overrides, seed, given=None):  # a swept value gone bad in the worker
         return real(scenario, {**overrides, "actors.iran.resolve": 7.0}, seed, given)
 
     monkeypatch.setattr(batch, "open_executor", threads)
-    monkeypatch.setattr(batch, "simulate", simulate)
+    monkeypatch.setattr(blocks, "simulate", simulate)
     out = tmp_path / "named"
     args = ["batch", "may2019", "--runs", "1", "--sweep", "actors.iran.resolve=0.3,0.9"]
     assert main([*args, "--days", "3", "--out", str(out)]) == 1

@@ -357,7 +357,7 @@ def _batch(plan: Plan, folder: Path, resume: bool, **where: Any) -> pd.DataFrame
     """A wave's or the check's runs: its batch completed (a resumed calibration resumes the
     batches it has begun and starts the others); None when its workers failed."""
     begun = resume and (folder / MANIFEST).is_file()
-    done = complete_batch(plan, str(folder), resume=begun, **where)
+    done = complete_batch(plan, str(folder), resume=begun, keep=(BY_SIDE,), **where)
     if done is None:
         return None
     folder, _, runs = done

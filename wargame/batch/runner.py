@@ -1,18 +1,20 @@
 """The ``wargame batch`` command: many seeded runs, on local processes or a Dask cluster.
 
 Runs go out in blocks (see ``Plan.block_size``) to any ``concurrent.futures`` executor: a pool
-of local processes, or a Dask cluster through its executor. Workers send each block's results
-back as Parquet bytes and this process writes them to disk as they arrive (batch_store.py), so
-workers need no shared disk and a kill loses only the runs in flight. A run that raises is
-recorded with its error; a failing executor leaves its runs missing, for ``--resume``.
+of local processes, or a Dask cluster through its executor. Workers run each block (blocks.py,
+sent through work.py, which a Dask scheduler can unpickle without importing the engine), and
+send its results back as Parquet bytes, which this process writes to disk as they arrive
+(batch_store.py), so workers need no shared disk and a kill loses only the runs in flight. A
+run that raises is recorded with its error; a failing executor leaves its runs missing, for
+``--resume``.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
+import pickle
 import socket
 import sys
 import threading
@@ -28,24 +30,23 @@ from concurrent.futures import (
 )
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
 from wargame.batch import store as batch_store
-from wargame.batch.design import SAMPLED, Plan, Run, given_by_flag
+from wargame.batch import work
+from wargame.batch.blocks import Schemas, Task, daily_table, load
+from wargame.batch.design import SAMPLED, Plan, Run
+from wargame.batch.metrics import parse_metric
 from wargame.batch.progress import Progress
 from wargame.batch.summary import days_text, design_text, render
 from wargame.core import atomic
 from wargame.core.options import UsageError, output_folder
-from wargame.core.scenario import LoadedScenario, ScenarioError, load_scenario
-from wargame.engine.record import Record
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BLOCKS_PER_SLOT = 2  # blocks in flight per worker: enough to keep it busy, bounded memory
@@ -56,121 +57,6 @@ MAX_WORKERS = 256  # local processes: each holds a loaded model (about 150 MB)
 PARENT_POLL_S = 0.5  # how often a local worker checks that the batch process is still there
 
 
-@dataclass(frozen=True)
-class Schemas:
-    """The schemas of a batch's tables, fixed before its first run, so that every part of a
-    table has the same one and a reader need not reconcile them."""
-
-    runs: pa.Schema
-    daily: pa.Schema
-
-
-@dataclass(frozen=True)
-class Task:
-    """A block of runs, as sent to a worker."""
-
-    scenario: str
-    overrides: dict[str, Any]
-    runs: list[Run]
-    daily: bool
-    flag: str  # the option that gave the runs' own values, to name in their errors
-    points: int  # the design's points: run i replicates point i % points
-    schemas: Schemas  # of the runs and daily tables, the same for every block
-
-
-def run_block(task: Task) -> batch_store.BlockResult:
-    """Run a block in a worker; a run that raises is recorded with its error and the block
-    goes on."""
-    rows, daily = [], []
-    for i, run in enumerate(task.runs):
-        row, table = _run_one(task, run)
-        rows.append(row)
-        if table is not None:
-            daily.append(table)
-        if i % COLLECT_EVERY == COLLECT_EVERY - 1 or i == len(task.runs) - 1:
-            _free_models()
-    table = pa.Table.from_pylist(rows, schema=task.schemas.runs)  # a failed run: summary null
-    return batch_store.BlockResult(
-        failed=sum(row["error"] is not None for row in rows),
-        runs=batch_store.parquet_bytes(table),
-        daily=batch_store.parquet_bytes(pa.concat_tables(daily)) if daily else None,
-        rows=table,
-    )
-
-
-COLLECT_EVERY = 4  # runs between collections in a worker: its memory stays flat, at less CPU
-
-
-def _free_models() -> None:
-    """Free the finished models, so that a worker's memory stays flat over thousands of runs:
-    a model is a web of cycles (agents and model point at each other) that the collector would
-    otherwise free only now and then."""
-    gc.collect()
-    _freeze_once()
-
-
-@cache
-def _freeze_once() -> None:
-    """After a worker's first run, set aside for good what it has loaded (modules, the map, the
-    scenario), so that the collection after each run need not go through it: 15 ms, not 60."""
-    gc.freeze()
-
-
-def _run_one(task: Task, run: Run) -> tuple[dict[str, Any], pa.Table | None]:
-    """A run's summary row, and its daily table if the batch keeps them."""
-    row: dict[str, Any] = {
-        "run": run.index,
-        "point": run.point(task.points),
-        "rep": run.index // task.points,
-        "seed": run.seed,
-        **run.params,
-        "error": None,
-    }
-    try:
-        given = given_by_flag(task.flag, run.params)
-        record = simulate(task.scenario, {**task.overrides, **run.params}, run.seed, given)
-        daily = daily_table(record, run.index).cast(task.schemas.daily) if task.daily else None
-    except ScenarioError as exc:
-        row["error"] = "; ".join(exc.lines)
-        return row, None
-    except Exception as exc:
-        row["error"] = f"{type(exc).__name__}: {exc}"
-        return row, None
-    row.update(batch_store.flatten(record.summary()))
-    return row, daily
-
-
-def simulate(
-    scenario: str, overrides: dict[str, Any], seed: int, given: dict[str, str] | None = None
-) -> Record:
-    """A run to its end; ``given`` names the options that gave overrides, for errors."""
-    from wargame.engine.model import WargameModel
-
-    return WargameModel(_load(scenario, overrides, given), seed=seed).run()
-
-
-_LOADED: dict[str, LoadedScenario] = {}
-LOADED_KEPT = 16
-
-
-def _load(scenario: str, overrides: dict[str, Any], given: dict[str, str] | None) -> LoadedScenario:
-    """Scenarios by their overrides, kept in the worker: each swept combination loads once."""
-    key = repr((scenario, sorted(overrides.items())))
-    if key not in _LOADED:
-        if len(_LOADED) >= LOADED_KEPT:
-            _LOADED.clear()
-        _LOADED[key] = load_scenario(scenario, overrides, given)
-    return _LOADED[key]
-
-
-def daily_table(record: Record, run: int) -> pa.Table:
-    """A run's daily metrics as a table, built column by column from the collected vectors."""
-    columns = record.daily_columns()
-    days = len(next(iter(columns.values())))
-    return pa.table({"run": np.full(days, run, dtype=np.int64), **columns})
-
-
-# ----- the command -----
 def run_batch(
     plan: Plan,
     out: str | None = None,
@@ -195,9 +81,12 @@ def complete_batch(
     resume: bool = False,
     workers: int | None = None,
     scheduler: str | None = None,
+    keep: tuple[str, ...] = (),
 ) -> tuple[Path, dict[str, Any], pd.DataFrame] | None:
     """Run (or complete) a batch: its folder, manifest and runs table; None, said on stderr,
-    when its workers failed (the finished runs are kept for --resume)."""
+    when its workers failed (the finished runs are kept for --resume). The table of a batch
+    run here holds the columns its summary and analysis read, and those named with a prefix
+    in ``keep`` (the rest are in its folder)."""
     if workers is not None and workers > MAX_WORKERS:
         raise UsageError(f"--workers {workers}: at most {MAX_WORKERS} local processes")
     folder = Path(out or f"runs/batch_{plan.name}")
@@ -205,14 +94,18 @@ def complete_batch(
     manifest = plan.manifest()
     if resume:
         batch_store.check_manifest(folder, manifest)
-    complete = resume and batch_store.is_complete(folder)
+    if resume and batch_store.is_complete(folder):
+        runs = batch_store.read_runs(folder).to_pandas()
+        batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
+        return folder, manifest, runs
     done: set[int] = set()
-    if resume and not complete:
+    if resume:
         done, dropped = batch_store.finished_blocks(folder)
         for line in dropped:
             print(f"warning: {line}", file=sys.stderr)
-    todo = [] if complete else [b for b in range(_blocks(plan)) if b not in done]
-    gathered = batch_store.Gathered()
+    todo = [b for b in range(_blocks(plan)) if b not in done]
+    schemas = batch_schemas(plan, keep)
+    gathered = batch_store.Gathered(schemas.runs, schemas.kept)
     broken = None
     if todo:
         with open_executor(len(todo), workers, scheduler) as pool:
@@ -220,7 +113,7 @@ def complete_batch(
                 batch_store.write_manifest(output_folder(folder), manifest)
             done_before = plan.total - _runs_in(plan, todo)
             print(_start_line(plan, manifest, folder, pool.where, done_before), file=sys.stderr)
-            broken = execute(plan, folder, pool, todo, gathered)
+            broken = execute(plan, folder, pool, todo, gathered, schemas)
     if broken:
         print(
             f"error: {broken}; finished runs are kept in {folder}: complete the batch with the "
@@ -228,12 +121,9 @@ def complete_batch(
             file=sys.stderr,
         )
         return None
-    if complete:
-        runs = batch_store.read_runs(folder).to_pandas()
-    else:
-        gathered.add_finished(folder, done)
-        runs = gathered.table().to_pandas()
-        finish(plan, folder, runs)
+    gathered.add_finished(folder, done)
+    runs = gathered.table().to_pandas()
+    finish(plan, folder, runs)
     batch_store.check_runs(folder / batch_store.RUNS, runs, manifest)
     return folder, manifest, runs
 
@@ -479,12 +369,17 @@ def _why(exc: BaseException) -> str:
 
 
 def execute(
-    plan: Plan, folder: Path, workers: Workers, todo: list[int], gathered: batch_store.Gathered
+    plan: Plan,
+    folder: Path,
+    workers: Workers,
+    todo: list[int],
+    gathered: batch_store.Gathered,
+    schemas: Schemas,
 ) -> str | None:
     """Run the blocks, writing each as it finishes and gathering its rows; return why the
     executor failed, if it did."""
     queue = iter(todo)
-    points, schemas = len(plan.design_points), batch_schemas(plan)
+    points = len(plan.design_points)
     futures: dict[Future[batch_store.BlockResult], int] = {}
     broken: str | None = None
     progress = Progress(plan.total, plan.name, initial=plan.total - _runs_in(plan, todo))
@@ -499,7 +394,7 @@ def execute(
                     plan.scenario, plan.overrides, runs, plan.daily, plan.flag, points, schemas
                 )
                 try:
-                    futures[workers.executor.submit(run_block, task)] = block
+                    futures[workers.executor.submit(work.run, pickle.dumps(task))] = block
                 except Exception as exc:
                     broken = workers.failure(exc)
             if not futures:
@@ -513,7 +408,7 @@ def execute(
                     broken = broken or workers.failure(exc)
                     continue
                 batch_store.write_block(folder, block, result)
-                gathered.add(result.rows)
+                gathered.add(batch_store.ipc_table(result.rows))
                 progress.update(len(_block_runs(plan, block)), result.failed)
     except KeyboardInterrupt:
         print(
@@ -527,15 +422,49 @@ def execute(
     return broken
 
 
-def batch_schemas(plan: Plan) -> Schemas:
+def batch_schemas(plan: Plan, keep: tuple[str, ...] = ()) -> Schemas:
     """The schemas of the batch's tables, from a model of the scenario at its start: its daily
     columns, and its summary's fields beside the keys' values as the design gives them."""
     from wargame.engine.model import WargameModel
 
     params = {key: [point[key] for point in plan.design_points] for key in plan.design_points[0]}
-    start = WargameModel(_load(plan.scenario, plan.overrides, None), seed=plan.seed)
+    start = WargameModel(load(plan.scenario, plan.overrides, None), seed=plan.seed)
     summary = batch_store.flatten(start.record.summary())
-    return Schemas(batch_store.runs_schema(params, summary), daily_table(start.record, 0).schema)
+    runs = batch_store.runs_schema(params, summary)
+    return Schemas(runs, daily_table(start.record, 0).schema, kept_columns(plan, runs, keep))
+
+
+# The runs table's columns that the summary (summary.render), the analysis (sensitivity.py),
+# and the checks of a finished batch read, besides the keys' values and the --metric columns.
+SUMMARY_COLUMNS = frozenset(
+    {
+        "run",
+        "point",
+        "rep",
+        "seed",
+        "error",
+        "days",
+        "outcome",
+        "peak_rung",
+        "peak_day",
+        "direct_exchange_day",
+        "direct_exchange_by",
+        "oil_offline_max_mbd",
+        "hormuz_flow_min_mbd",
+        "oil_price_max_usd",
+    }
+)
+SUMMARY_PREFIXES = ("casualties.", "convoys.")
+
+
+def kept_columns(plan: Plan, schema: pa.Schema, keep: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of the runs table that the batch process keeps in memory, of the hundreds
+    of a run's row (each side's incidents...): at 100,000 runs all of them would take about
+    0.2 GiB, and several times that as a pandas table."""
+    wanted = SUMMARY_COLUMNS | set(plan.design_points[0])
+    wanted |= {parse_metric(text).column for text in plan.metrics}
+    prefixes = SUMMARY_PREFIXES + keep
+    return tuple(name for name in schema.names if name in wanted or name.startswith(prefixes))
 
 
 def finish(plan: Plan, folder: Path, runs: pd.DataFrame) -> None:
