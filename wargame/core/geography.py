@@ -112,24 +112,27 @@ class Geography:
         import numpy as np
 
         key = ("path", path.cells)
-        if key not in self._known:
-            self._make_room()
+        found = self._known.get(key)
+        if found is None:
             pairs = zip(path.cells, path.cells[1:], strict=False)
             km = np.concatenate([[0.0], np.cumsum([self.km_between(a, b) for a, b in pairs])])
-            self._known[key] = _read_only(km)
-        return self._known[key]
+            found = self._keep(key, km)
+        return found
 
     def distance_field_km(self, lat: float, lon: float) -> np.ndarray:
         """Great-circle distance from a point to every cell centre, km, shape (nx, ny)."""
         key = ("field", lat, lon)
-        if key not in self._known:
-            self._make_room()
-            self._known[key] = _read_only(self._distance_field_km(lat, lon))
-        return self._known[key]
+        found = self._known.get(key)
+        return self._keep(key, self._distance_field_km(lat, lon)) if found is None else found
 
-    def _make_room(self) -> None:
+    def _keep(self, key: tuple, array: np.ndarray) -> np.ndarray:
+        """Keep a distance, read-only (models on several threads may ask at once: each gets
+        the array it made or found, whatever another does to the store)."""
         if len(self._known) >= KNOWN_KEPT:
             self._known.clear()
+        array.setflags(write=False)
+        self._known[key] = array
+        return array
 
     def _distance_field_km(self, lat: float, lon: float) -> np.ndarray:
         import numpy as np
@@ -140,11 +143,6 @@ class Geography:
         dl = np.radians(lons - lon)[:, None]
         h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
 
 
 def _path(data: dict) -> Path:
