@@ -220,7 +220,4 @@ def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
 def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
     """Everything this side may order today; ``hold`` is always first (and always legal)."""
     orders = model.candidates[actor.aid]
-    checks = CHECKS
-    return [orders[0]] + [
-        o for o in orders[1:] if (c := checks.get(o.kind)) is None or c(model, actor, o)
-    ]
+    return [orders[0]] + [o for o in orders[1:] if allowed(model, actor, o)]

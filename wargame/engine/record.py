@@ -256,7 +256,7 @@ class Record:
 class DailyCollector(mesa.DataCollector):
     """Mesa's collector of model reporters, less the deep copy it makes of each day's values:
     every reporter of ``Record.reporters`` builds new values each day, so no later change can
-    reach them, and the copies cost about 2% of a day.s step."""
+    reach them, and the copies cost about 2% of a day's step."""
 
     def collect(self, model: WargameModel) -> None:
         self._collection_steps.append(model.time)

@@ -23,6 +23,8 @@ from wargame.engine.beliefs import Blow, Perceived
 from wargame.engine.rules.attacks import potency
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wargame.core.schema import Actor as ActorSpec
     from wargame.core.schema import DecisionRules
     from wargame.engine.model import WargameModel
@@ -369,14 +371,7 @@ class SideView:
     def convoy_concern(self) -> float:
         """How much convoy traffic this side has seen lately (detections and deliveries)."""
         if "convoys" not in self.memo:
-            horizon = self.day - self.rules.memory_days
-            seen = 0
-            for heard in reversed(self._me.beliefs.heard):
-                if heard.learned_on <= horizon:
-                    break
-                if heard.event.day > horizon and heard.event.kind in CONVOY_KINDS:
-                    seen += 1
-            self.memo["convoys"] = float(1.0 - math.exp(-seen / 2.0))
+            self.memo["convoys"] = self._lately(lambda heard: heard.event.kind in CONVOY_KINDS)
         return self.memo["convoys"]
 
     def battlefield(self, guest: str) -> float:
@@ -384,21 +379,26 @@ class SideView:
         from the hostile incidents there this side heard of (0 to 1)."""
         key = ("battlefield", guest)
         if key not in self.memo:
-            home, horizon = self._model.home_country(self.aid), self.day - self.rules.memory_days
-            country_of, fights = self._model.geo.country_of, 0
-            for heard in reversed(self._me.beliefs.heard):
-                if heard.learned_on <= horizon:
-                    break
-                event = heard.event
-                if (
-                    event.day > horizon
-                    and event.kind in HOSTILE_KINDS
-                    and guest in (heard.blamed, event.target)
-                    and country_of(event.cell) == home
-                ):
-                    fights += 1
-            self.memo[key] = float(1.0 - math.exp(-fights / 2.0))
+            home, country_of = self._model.home_country(self.aid), self._model.geo.country_of
+            self.memo[key] = self._lately(
+                lambda heard: (
+                    heard.event.kind in HOSTILE_KINDS
+                    and guest in (heard.blamed, heard.event.target)
+                    and country_of(heard.event.cell) == home
+                )
+            )
         return self.memo[key]
+
+    def _lately(self, counts: Callable[[Perceived], bool]) -> float:
+        """How much this side has lately heard of incidents that ``counts``: of those of the last
+        ``memory_days``, as 1 - exp(-n / 2) (0 to 1: two incidents make about 0.63)."""
+        horizon, seen = self.day - self.rules.memory_days, 0
+        for heard in reversed(self._me.beliefs.heard):
+            if heard.learned_on <= horizon:
+                break
+            if heard.event.day > horizon and counts(heard):
+                seen += 1
+        return float(1.0 - math.exp(-seen / 2.0))
 
     def known(self, limit: int = 50) -> list[Perceived]:
         """The latest incidents this side has heard of, newest first."""

@@ -79,7 +79,7 @@ def press_withdrawal(model: World, order: Order, rng: np.random.Generator) -> Ev
         "withdrawal_pressure",
         order.actor,
         key[1],
-        model.capital(order.actor) or "Baghdad",
+        _parliament(model, order.actor),
         outcome,
         order=order,
         details={"steps": steps, **odds},
@@ -105,10 +105,19 @@ def deadlines(model: World) -> list[Event]:
                 "deployment",
                 guest,
                 host,
-                model.capital(host) or "Baghdad",
+                _parliament(model, host),
                 f"forces leave {country} on parliament's deadline ({len(left)} bases vacated)",
                 details={"bases": [s.sid for s in left]},
                 tone="goodwill",
             )
         )
     return events
+
+
+def _parliament(model: World, host: str) -> str:
+    """Where a host's parliament sits: its home. A side with no home on the map has no country
+    whose foreign bases it could press about (engine/legal.py gives it no such order)."""
+    home = model.capital(host)
+    if home is None:
+        raise LookupError(f"{host}: a bill on foreign forces needs the side's home on the map")
+    return home
