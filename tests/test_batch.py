@@ -490,6 +490,14 @@ def test_a_dask_cluster_gives_the_same_table(
     assert result.returncode == 0, result.stderr
     assert f"the Dask cluster at {dask_cluster}" in result.stderr
     same_files(small, out)
+    from distributed import Client
+
+    def profiling(dask_worker) -> list[str]:
+        return sorted({"profile", "profile-cycle"} & set(dask_worker.periodic_callbacks))
+
+    with Client(dask_cluster, timeout="30s") as client:
+        # the worker's statistical profiler, which costs it 15% of its CPU, stopped for the batch
+        assert list(client.run(profiling).values()) == [[]]
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
