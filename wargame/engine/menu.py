@@ -79,6 +79,7 @@ class Menu:
                     _exposure(view, order),
                     view.background(order.kind, victim),
                     head,
+                    victim is not None and spec.rung >= Rung.LIMITED_DIRECT,
                 )
             )
             hostile = victim is not None and spec.rung >= Rung.HARASSMENT
@@ -146,6 +147,7 @@ class Facts(NamedTuple):
     exposure: float  # how exposed its doer is to retaliation
     background: bool  # of a background campaign against its victim: it climbs no rung
     head: int  # the position of the order appraised for it (itself, or its site group's first)
+    pairwise: bool  # it climbs from its pair's own rung (escalation.Ladder.base_for), not today's
 
 
 class Reasons(NamedTuple):
@@ -213,11 +215,12 @@ def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighe
     facts, weights, rules, doctrine = menu.facts, menu.weights, view.rules, menu.doctrine
     talks = 2.0 if view.in_talks() else 1.0
     fear = caution * rules.retaliation_fear
-    effort, hostile = -rules.action_cost, int(Rung.HARASSMENT)
+    effort, hostile, today = -rules.action_cost, int(Rung.HARASSMENT), view.rung
     appraised: dict[int, dict[str, float]] = {}  # by the head of each group of alike orders
+    seen: dict[str, tuple[float, float]] = {}  # each victim's resolve and presence, as seen
     kept, values = [], []
     for row in rows:
-        kind, rung, victim, exposure, background, head = facts[row]
+        kind, rung, victim, exposure, background, head, pairwise = facts[row]
         if kind == "hold":
             kept.append(row)
             values.append({})
@@ -232,11 +235,13 @@ def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighe
             found = {**found, "restraint": found.get("restraint", 0.0) - rung / 8}
         value = {aim: weights[aim] * v for aim, v in found.items() if v and weights[aim]}
         value["effort"] = effort
-        base = view.climb_base(victim, rung)
+        base = view.climb_base(victim, rung) if pairwise else today
         if rung > base and not background:
             value["escalation"] = -caution * climb_cost(base, rung, rules.rung_cost) * talks
         if victim is not None:
-            resolve, presence = view.resolve_of(victim), view.presence(victim)
+            if victim not in seen:
+                seen[victim] = view.resolve_of(victim), view.presence(victim)
+            resolve, presence = seen[victim]
             value["risk"] = -fear * exposure * resolve * (1 + presence) / 2
         kept.append(row)
         values.append(value)

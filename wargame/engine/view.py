@@ -25,6 +25,7 @@ from wargame.engine.rules.attacks import potency
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from agents.units import Force
     from wargame.core.schema import Actor as ActorSpec
     from wargame.core.schema import DecisionRules
     from wargame.engine.model import WargameModel
@@ -78,6 +79,7 @@ class SideView:
             for s in model.site_list
         }
         self._reaching: dict[str, list[str]] = {}  # the adversaries that reach a country
+        self._forces: dict[str, list[Force]] = {}  # the forces of a side and its allies
         self._hosts: dict[str | None, list[str]] | None = None
         self._epoch = -1
         self.refresh()
@@ -161,8 +163,12 @@ class SideView:
     def presence(self, aid: str) -> float:
         """Share of a side's (and its allies') forces in theatre: what deters its enemies."""
         if aid not in self._presence:
-            friends = {aid, *self._specs[aid].allies}
-            forces = [f for f in self._model.forces.values() if f.owner in friends]
+            forces = self._forces.get(aid)
+            if forces is None:  # whose forces are whose never changes
+                friends = {aid, *self._specs[aid].allies}
+                forces = self._forces[aid] = [
+                    f for f in self._model.forces.values() if f.owner in friends
+                ]
             self._presence[aid] = sum(f.in_theatre for f in forces) / len(forces) if forces else 0.0
         return self._presence[aid]
 
