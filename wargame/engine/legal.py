@@ -4,7 +4,7 @@ A computer player chooses among these, and a human player is offered exactly the
 held to the same rules: a side can only act for itself, only on targets in its reach, and only
 where the order makes sense now (no raising a posture already at DELTA, no second closure).
 Who could ever be a target is fixed at the start (``candidates``); what is legal today is a cheap
-check on the current state (``allowed``).
+check on the current state (``CHECKS``).
 """
 
 from __future__ import annotations
@@ -211,13 +211,16 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def allowed(model: WargameModel, actor: Actor, order: Order) -> bool:
-    """Whether an order is legal today."""
-    check = CHECKS.get(order.kind)
-    return check is None or check(model, actor, order)
+def checked(orders: list[Order]) -> list[tuple[Order, Check | None]]:
+    """A side's candidates after ``hold``, each with the check it is held to every day (None:
+    legal whenever it is a candidate); looked up once, at the start, for every day's use."""
+    return [(order, CHECKS.get(order.kind)) for order in orders[1:]]
 
 
 def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
     """Everything this side may order today; ``hold`` is always first (and always legal)."""
-    orders = model.candidates[actor.aid]
-    return [orders[0]] + [o for o in orders[1:] if allowed(model, actor, o)]
+    return [model.candidates[actor.aid][0]] + [
+        order
+        for order, check in model.checks[actor.aid]
+        if check is None or check(model, actor, order)
+    ]

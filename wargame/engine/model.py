@@ -30,7 +30,7 @@ from wargame.core.scenario import LoadedScenario, load_scenario
 from wargame.core.schema import POSTURE_LEVELS
 from wargame.engine import umpire
 from wargame.engine.grid import build_grid
-from wargame.engine.legal import candidates, legal_orders
+from wargame.engine.legal import candidates, checked, legal_orders
 from wargame.engine.policy import ComputerPolicy, Policy
 from wargame.engine.record import DailyCollector, Record
 from wargame.engine.rules import (
@@ -149,6 +149,7 @@ class WargameModel(mesa.Model):
         for actor, stream in zip(self.actor_list, streams, strict=True):
             actor.policy = (players or {}).get(actor.aid) or ComputerPolicy(stream)
         self.candidates = {a.aid: candidates(self, a) for a in self.actor_list}
+        self.checks = {aid: checked(orders) for aid, orders in self.candidates.items()}
         self._apply_history()
         self._tension_start = self.key_tension()  # on the start date, history included
         self.ladder.update(0)
