@@ -30,6 +30,7 @@ serve both, are not in that ratio).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -126,7 +127,7 @@ def _serves(
     view: SideView, reasons: Reasons, campaigns: set[str], lines: dict[str, set[str]]
 ) -> bool:
     """Whether a reason of doctrine serves a hostile order today (``Menu.weighed_today``)."""
-    if any(c in campaigns for c in reasons.campaigns):
+    if not campaigns.isdisjoint(reasons.campaigns):
         return True
     victim = reasons.victim
     for name in reasons.lines:
@@ -182,7 +183,7 @@ def _open_lines(view: SideView) -> dict[str, set[str]]:
             continue
         blows = view.blows(line.days)
         if blows:
-            found[name] = {a for b in blows for a in (b.by, *view.sponsors(b.by))}
+            found[name] = {a for by in {b.by for b in blows} for a in (by, *view.sponsors(by))}
     return found
 
 
@@ -263,8 +264,7 @@ def logit_pick(utilities: list[float], precision: float, rng: np.random.Generato
         return 0
     top = max(utilities)
     weights = list(accumulate(math.exp(precision * (u - top)) for u in utilities))
-    draw = rng.random() * weights[-1]
-    return next((i for i, w in enumerate(weights) if draw < w), len(weights) - 1)
+    return min(bisect_right(weights, rng.random() * weights[-1]), len(weights) - 1)
 
 
 def pick(
