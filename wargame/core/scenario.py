@@ -135,6 +135,7 @@ def _read_with_parents(path: Path) -> list[Layer]:
 
 
 _PARSED: dict[Path, tuple[str, bytes]] = {}  # by file: its text, and its tree pickled
+PARSED_KEPT = 32  # files kept (a server loading many uploaded packs must not grow for ever)
 
 
 def _read_parsed(path: Path) -> dict[str, Any]:
@@ -142,10 +143,12 @@ def _read_parsed(path: Path) -> dict[str, Any]:
     sensitivity design loads the scenario anew for each of its points, and parsing the TOML
     took nearly all of a load (41 of 42 CPU ms for may2019; a copy out of the cache takes 1.4).
     Each call gets a tree of its own, which overrides may change."""
-    text = read_text(path)
-    found = _PARSED.get(path.resolve())
+    text, key = read_text(path), path.resolve()
+    found = _PARSED.get(key)
     if found is None or found[0] != text:
-        found = _PARSED[path.resolve()] = text, pickle.dumps(parse_toml(text, str(path)))
+        if len(_PARSED) >= PARSED_KEPT:
+            _PARSED.clear()
+        found = _PARSED[key] = text, pickle.dumps(parse_toml(text, str(path)))
     return pickle.loads(found[1])
 
 

@@ -212,15 +212,11 @@ CHECKS: dict[str, Check] = {
 
 
 def checked(orders: list[Order]) -> list[tuple[Order, Check | None]]:
-    """A side's candidates after ``hold``, each with the check it is held to every day (None:
-    legal whenever it is a candidate); looked up once, at the start, for every day's use."""
-    return [(order, CHECKS.get(order.kind)) for order in orders[1:]]
+    """A side's candidates, each with the check it is held to every day (None: legal whenever
+    it is a candidate, as ``hold`` is); looked up once, at the start, for every day's use."""
+    return [(order, CHECKS.get(order.kind)) for order in orders]
 
 
 def legal_orders(model: WargameModel, actor: Actor) -> list[Order]:
     """Everything this side may order today; ``hold`` is always first (and always legal)."""
-    return [model.candidates[actor.aid][0]] + [
-        order
-        for order, check in model.checks[actor.aid]
-        if check is None or check(model, actor, order)
-    ]
+    return [o for o, check in model.checks[actor.aid] if check is None or check(model, actor, o)]

@@ -40,6 +40,7 @@ from wargame.core.incidents import DENIABLE_KINDS
 from wargame.core.ladder import Rung
 from wargame.core.orders import CATALOGUE, STANDING, Order
 from wargame.engine import appraisal
+from wargame.engine.rules.escalation import pairwise
 
 if TYPE_CHECKING:
     from wargame.engine.view import SideView
@@ -80,7 +81,7 @@ class Menu:
                     _exposure(view, order),
                     view.background(order.kind, victim),
                     head,
-                    victim is not None and spec.rung >= Rung.LIMITED_DIRECT,
+                    pairwise(int(spec.rung), victim),
                 )
             )
             hostile = victim is not None and spec.rung >= Rung.HARASSMENT
@@ -148,7 +149,7 @@ class Facts(NamedTuple):
     exposure: float  # how exposed its doer is to retaliation
     background: bool  # of a background campaign against its victim: it climbs no rung
     head: int  # the position of the order appraised for it (itself, or its site group's first)
-    pairwise: bool  # it climbs from its pair's own rung (escalation.Ladder.base_for), not today's
+    own_pair: bool  # it climbs from its pair's own rung (escalation.pairwise), not today's
 
 
 class Reasons(NamedTuple):
@@ -218,10 +219,9 @@ def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighe
     fear = caution * rules.retaliation_fear
     effort, hostile, today = -rules.action_cost, int(Rung.HARASSMENT), view.rung
     appraised: dict[int, dict[str, float]] = {}  # by the head of each group of alike orders
-    seen: dict[str, tuple[float, float]] = {}  # each victim's resolve and presence, as seen
     kept, values = [], []
     for row in rows:
-        kind, rung, victim, exposure, background, head, pairwise = facts[row]
+        kind, rung, victim, exposure, background, head, own_pair = facts[row]
         if kind == "hold":
             kept.append(row)
             values.append({})
@@ -236,13 +236,11 @@ def weigh(view: SideView, menu: Menu, rows: list[int], caution: float) -> Weighe
             found = {**found, "restraint": found.get("restraint", 0.0) - rung / 8}
         value = {aim: weights[aim] * v for aim, v in found.items() if v and weights[aim]}
         value["effort"] = effort
-        base = view.climb_base(victim, rung) if pairwise else today
+        base = view.climb_base(victim, rung) if own_pair else today
         if rung > base and not background:
             value["escalation"] = -caution * climb_cost(base, rung, rules.rung_cost) * talks
         if victim is not None:
-            if victim not in seen:
-                seen[victim] = view.resolve_of(victim), view.presence(victim)
-            resolve, presence = seen[victim]
+            resolve, presence = view.resolve_of(victim), view.presence(victim)
             value["risk"] = -fear * exposure * resolve * (1 + presence) / 2
         kept.append(row)
         values.append(value)

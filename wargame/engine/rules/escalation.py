@@ -57,6 +57,12 @@ def is_direct(model: World, event: Event) -> bool:
     return doer.kind in ("state", "force") and victim.kind in ("state", "force")
 
 
+def pairwise(rung: int, victim: str | None) -> bool:
+    """Whether an order climbs from its pair's own rung (``Ladder.base_for``), not the crisis's:
+    a direct exchange against another side."""
+    return victim is not None and rung >= Rung.LIMITED_DIRECT
+
+
 class Ladder:
     """The crisis's position on the ladder, from the incidents of the recent past."""
 
@@ -94,7 +100,7 @@ class Ladder:
         """The rung an order climbs from. Direct exchange is a threshold each pair of states
         crosses for itself: until two states have struck each other in this run, a strike by
         one on the other climbs from at most rung 5, whatever others have done."""
-        if rung < Rung.LIMITED_DIRECT or victim is None:
+        if not pairwise(rung, victim):
             return self.rung
         pair = frozenset((model.actors[actor].state(), model.actors[victim].state()))
         if pair in self.direct_pairs:
