@@ -132,3 +132,9 @@ def outcome_class(peak: int, key_pair_struck: bool, final: int, crisis_killed: i
     if final <= Rung.HARASSMENT and crisis_killed < CONFLICT_DEATHS:
         return "de_escalated"
     return "contained"
+
+
+def pairwise(rung: int, victim: str | None) -> bool:
+    """Whether an order climbs from its pair's own rung, not the crisis's: a direct exchange
+    against another side (rules/escalation.py, ``Ladder.base_for``)."""
+    return victim is not None and rung >= Rung.LIMITED_DIRECT

@@ -37,10 +37,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from wargame.core.incidents import DENIABLE_KINDS
-from wargame.core.ladder import Rung
+from wargame.core.ladder import Rung, pairwise
 from wargame.core.orders import CATALOGUE, STANDING, Order
 from wargame.engine import appraisal
-from wargame.engine.rules.escalation import pairwise
 
 if TYPE_CHECKING:
     from wargame.engine.view import SideView
@@ -149,7 +148,7 @@ class Facts(NamedTuple):
     exposure: float  # how exposed its doer is to retaliation
     background: bool  # of a background campaign against its victim: it climbs no rung
     head: int  # the position of the order appraised for it (itself, or its site group's first)
-    own_pair: bool  # it climbs from its pair's own rung (escalation.pairwise), not today's
+    own_pair: bool  # it climbs from its pair's own rung (ladder.pairwise), not today's
 
 
 class Reasons(NamedTuple):

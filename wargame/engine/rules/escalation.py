@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.core.incidents import INCIDENTS, Event
-from wargame.core.ladder import WAR_DEATHS, Rung
+from wargame.core.ladder import WAR_DEATHS, Rung, pairwise
 
 if TYPE_CHECKING:
     from wargame.core.schema import EscalationRules
@@ -55,12 +55,6 @@ def is_direct(model: World, event: Event) -> bool:
         return False
     doer, victim = model.actors[event.actor], model.actors[event.target]
     return doer.kind in ("state", "force") and victim.kind in ("state", "force")
-
-
-def pairwise(rung: int, victim: str | None) -> bool:
-    """Whether an order climbs from its pair's own rung (``Ladder.base_for``), not the crisis's:
-    a direct exchange against another side."""
-    return victim is not None and rung >= Rung.LIMITED_DIRECT
 
 
 class Ladder:
