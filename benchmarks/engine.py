@@ -9,6 +9,10 @@ Prints, in one run:
   models seeded 1, 2, ... (a populated model: left to run, it loses every sheep by about step
   35, and a step then costs a fifth as much), and the ratio of the two (target <= 0.5, issue
   "Speed");
+- where a day goes: each phase's share; the CPU ms per day when every player only holds, and
+  when the players' choices cost nothing (``deciding_free_ms_per_day``: the same games, their
+  choices given back), with the ratio to WolfSheep and the year-long runs per CPU-second that
+  this leaves at best: what faster players alone could reach;
 - CPU ms per day with more moving units (extra tanker sailings launched every day), with the
   average number of units afloat, as ratios to the plain scenario;
 - CPU ms per day on the 0.125-degree map (4x the cells), as a ratio to the 0.25-degree map.
@@ -119,6 +123,70 @@ def holding_ms_per_day(seeds: int, days: int = 365) -> float:
         return ms_per_day({}, seeds, days)[0]
     finally:
         ComputerPolicy.decide = decide
+
+
+class Replayed:
+    """A side's player that gives back, day by day, what its computer player decided (and
+    consented to) in a first run of the same game: the same game, with deciding free."""
+
+    def __init__(self, days: list[dict], consents: list[object]) -> None:
+        self.days, self.consents, self.today = iter(days), iter(consents), {}
+
+    def decide(self, view: object, options: object) -> list:
+        self.today = next(self.days)
+        return list(self.today)
+
+    def consent(self, view: object, order: object) -> object:
+        return next(self.consents)
+
+    def reasons(self, order: object) -> dict | None:
+        return self.today.get(order)
+
+
+def deciding_free_ms_per_day(seeds: int, days: int = 365) -> float:
+    """CPU ms per day of may2019 when the computer players' choices cost nothing: each seed is
+    played once by the computer players, whose choices are kept, then again by players that
+    give those choices back (``Replayed``), and only the second is counted. The views are still
+    brought up to date and every rule adjudicates as before; the game is checked to be the same,
+    incident for incident. What is left is what no way of deciding can take away."""
+    decide, consent = ComputerPolicy.decide, ComputerPolicy.consent
+    kept: dict[int, tuple[list, list]] = {}
+
+    def deciding(self: ComputerPolicy, view: object, options: list) -> list:
+        orders = decide(self, view, options)
+        kept.setdefault(id(self), ([], []))[0].append({o: self.reasons(o) for o in orders})
+        return orders
+
+    def consenting(self: ComputerPolicy, view: object, order: object) -> object:
+        answer = consent(self, view, order)
+        kept.setdefault(id(self), ([], []))[1].append(answer)
+        return answer
+
+    loaded = load_scenario("may2019", {"scenario.days": days})
+    spent = 0.0
+    for seed in range(1, seeds + 1):
+        kept.clear()
+        ComputerPolicy.decide, ComputerPolicy.consent = deciding, consenting
+        try:
+            played = WargameModel(loaded, seed=seed)
+            played.run()
+        finally:
+            ComputerPolicy.decide, ComputerPolicy.consent = decide, consent
+        players = {
+            a.aid: Replayed(*kept.get(id(a.policy), ([{}] * (days + 1), [])))
+            for a in played.actor_list
+        }
+        model = WargameModel(loaded, seed=seed, players=players)
+        gc.collect()
+        start = time.process_time()
+        model.run()
+        spent += time.process_time() - start
+        if (model.record.events_jsonl(), model.record.daily_csv()) != (
+            played.record.events_jsonl(),
+            played.record.daily_csv(),
+        ):
+            raise SystemExit(f"seed {seed}: the replayed game differs from the game played")
+    return 1000 * spent / (seeds * days)
 
 
 def wolf_sheep_ms_per_step(seeds: int, steps: int = 25) -> float:
@@ -268,6 +336,14 @@ def main() -> None:
     print(
         f"  with every player only holding: {held:.3f} CPU ms a day "
         f"({held / day_ms:.2f} of a day with the players deciding)"
+    )
+
+    free = deciding_free_ms_per_day(args.seeds)
+    print(
+        f"  with the players' choices costing nothing (the same games replayed): {free:.3f} CPU "
+        f"ms a day, {free / day_ms:.2f} of a day; ratio to populated WolfSheep {free / wolf_ms:.2f}"
+        f"; at most {1000 / (365 * free):.1f} year-long runs per CPU-second however fast they "
+        "decide (construction and writing not counted)"
     )
 
     print("start, CPU s in a fresh interpreter (median of 5):")
