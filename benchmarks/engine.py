@@ -47,10 +47,12 @@ from mesa.examples.advanced.wolf_sheep.model import WolfSheep, WolfSheepScenario
 
 from agents.actors import Actor
 from agents.units import Tanker
+from wargame.core.orders import Order
 from wargame.core.scenario import load_scenario
 from wargame.engine import model as engine_model
 from wargame.engine.model import WargameModel
-from wargame.engine.policy import ComputerPolicy
+from wargame.engine.policy import ComputerPolicy, Consent, ReplayPolicy
+from wargame.engine.view import SideView
 
 
 def ms_per_day(overrides: dict, seeds: int, days: int = 365) -> tuple[float, float]:
@@ -125,22 +127,16 @@ def holding_ms_per_day(seeds: int, days: int = 365) -> float:
         ComputerPolicy.decide = decide
 
 
-class Replayed:
-    """A side's player that gives back, day by day, what its computer player decided (and
-    consented to) in a first run of the same game: the same game, with deciding free."""
+class Replayed(ReplayPolicy):
+    """A recorded side's orders given back day by day (``ReplayPolicy``), and its militia's
+    consents to its sponsor's directions too: the game its computer player played."""
 
-    def __init__(self, days: list[dict], consents: list[object]) -> None:
-        self.days, self.consents, self.today = iter(days), iter(consents), {}
+    def __init__(self, orders_by_day: dict[int, list[Order]], consents: list[Consent]) -> None:
+        super().__init__(orders_by_day)
+        self.consents = iter(consents)
 
-    def decide(self, view: object, options: object) -> list:
-        self.today = next(self.days)
-        return list(self.today)
-
-    def consent(self, view: object, order: object) -> object:
+    def consent(self, view: SideView, order: Order) -> Consent:
         return next(self.consents)
-
-    def reasons(self, order: object) -> dict | None:
-        return self.today.get(order)
 
 
 def deciding_free_ms_per_day(seeds: int, days: int = 365) -> float:
@@ -150,16 +146,15 @@ def deciding_free_ms_per_day(seeds: int, days: int = 365) -> float:
     brought up to date and every rule adjudicates as before; the game is checked to be the same,
     incident for incident. What is left is what no way of deciding can take away."""
     decide, consent = ComputerPolicy.decide, ComputerPolicy.consent
-    kept: dict[int, tuple[list, list]] = {}
+    kept: dict[int, tuple[dict[int, list[Order]], list[Consent]]] = {}  # by player
 
-    def deciding(self: ComputerPolicy, view: object, options: list) -> list:
-        orders = decide(self, view, options)
-        kept.setdefault(id(self), ([], []))[0].append({o: self.reasons(o) for o in orders})
+    def deciding(self: ComputerPolicy, view: SideView, options: list[Order]) -> list[Order]:
+        orders = kept.setdefault(id(self), ({}, []))[0][view.day] = decide(self, view, options)
         return orders
 
-    def consenting(self: ComputerPolicy, view: object, order: object) -> object:
+    def consenting(self: ComputerPolicy, view: SideView, order: Order) -> Consent:
         answer = consent(self, view, order)
-        kept.setdefault(id(self), ([], []))[1].append(answer)
+        kept.setdefault(id(self), ({}, []))[1].append(answer)
         return answer
 
     loaded = load_scenario("may2019", {"scenario.days": days})
@@ -172,10 +167,7 @@ def deciding_free_ms_per_day(seeds: int, days: int = 365) -> float:
             played.run()
         finally:
             ComputerPolicy.decide, ComputerPolicy.consent = decide, consent
-        players = {
-            a.aid: Replayed(*kept.get(id(a.policy), ([{}] * (days + 1), [])))
-            for a in played.actor_list
-        }
+        players = {a.aid: Replayed(*kept.get(id(a.policy), ({}, []))) for a in played.actor_list}
         model = WargameModel(loaded, seed=seed, players=players)
         gc.collect()
         start = time.process_time()
